@@ -1,0 +1,79 @@
+using System.Numerics.Tensors;
+
+namespace RagService.Search;
+
+/// <summary>
+/// Local embedder that needs no network and no model: signed feature hashing ("hashing trick") of
+/// identifier sub-tokens (weight 1, sub-linear in frequency) and of character trigrams of each token
+/// (weight <see cref="TrigramWeight"/>, so "caching" and "cache", "serialize" and "serializer" land close),
+/// L2-normalised. Code keywords get a small weight so that vectors describe what the code is about rather than
+/// which language it is written in. The sign bit halves the bias of hash collisions.
+/// </summary>
+public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDimensions) : IEmbedder
+{
+    public const int DefaultDimensions = 768;
+    public const float TrigramWeight = 0.35f;
+    public const float KeywordWeight = 0.1f;
+
+    public int Dimensions { get; } = dimensions;
+
+    public string ModelId => $"hashing-v1-{Dimensions}";
+
+    public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var vectors = new float[texts.Count][];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            vectors[i] = Embed(texts[i]);
+        }
+        return Task.FromResult(vectors);
+    }
+
+    public float[] Embed(string text)
+    {
+        var vector = new float[Dimensions];
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var token in CodeTokenizer.Tokenize(text))
+        {
+            counts[token] = counts.TryGetValue(token, out var c) ? c + 1 : 1;
+        }
+        Span<char> gram = stackalloc char[3];
+        foreach (var (token, count) in counts)
+        {
+            var weight = (float)(1 + Math.Log(count)) * (CodeKeywords.Contains(token) ? KeywordWeight : 1f);
+            Add(vector, token, weight);
+            // Trigrams over "^token$" so word starts and ends are features of their own.
+            var padded = $"^{token}$";
+            var gramWeight = weight * TrigramWeight / Math.Max(1, padded.Length - 2);
+            for (var i = 0; i + 3 <= padded.Length; i++)
+            {
+                padded.AsSpan(i, 3).CopyTo(gram);
+                Add(vector, gram, gramWeight * 3);
+            }
+        }
+        var norm = TensorPrimitives.Norm(vector);
+        if (norm > 0) TensorPrimitives.Divide(vector, norm, vector);
+        return vector;
+    }
+
+    private void Add(float[] vector, ReadOnlySpan<char> feature, float weight)
+    {
+        var hash = StableHash.Fnv1a(feature);
+        var bucket = (int)(hash % (ulong)Dimensions);
+        vector[bucket] += (hash >> 63) == 0 ? weight : -weight;
+    }
+
+    /// <summary>Keywords and ubiquitous names of C#, Python, Go, TypeScript/JavaScript and Java (after tokenization).</summary>
+    private static readonly HashSet<string> CodeKeywords = new(StringComparer.Ordinal)
+    {
+        "public", "private", "protected", "internal", "static", "void", "return", "var", "new", "class", "using",
+        "namespace", "import", "def", "self", "this", "func", "const", "let", "function", "else", "for", "while",
+        "int", "string", "bool", "true", "false", "null", "none", "await", "async", "readonly", "override", "virtual",
+        "get", "set", "value", "package", "type", "struct", "interface", "sealed", "record", "abstract", "final",
+        "throw", "try", "catch", "finally", "case", "switch", "break", "continue", "default", "err", "nil", "export",
+        "extend", "implement", "elif", "pass", "lambda", "yield", "with", "object", "long", "double", "float", "char",
+        "byte", "task", "list", "undefined", "boolean", "number", "any", "void", "fn", "pub", "impl", "mut", "self",
+        "args", "kwargs", "cl", "ctx", "cancellationtoken", "ct",
+    };
+}
