@@ -1,8 +1,12 @@
+using RagService.Cli;
 using ServiceDefaults;
+
+if (RagCli.IsCliInvocation(args)) return await RagCli.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.Run();
+await app.RunAsync();
+return 0;

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace RagService.Indexing;
+
+/// <summary>
+/// Lists the files of a working tree that are worth indexing: what git tracks plus untracked files that are not
+/// ignored (<c>git ls-files -co --exclude-standard</c>), or, without git or outside a repository, a walk that
+/// honours .gitignore files. Excluded folders, names and extensions (<see cref="IndexingOptions"/>) are dropped
+/// either way. Paths are repository-relative with '/' separators, sorted ordinally.
+/// </summary>
+public sealed class FileSelector(IndexingOptions options, ILogger? logger = null)
+{
+    private readonly ILogger log = logger ?? NullLogger.Instance;
+
+    public async Task<IReadOnlyList<string>> SelectAsync(string root, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(root);
+        if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"Repository folder '{root}' does not exist; pass the path of a working tree.");
+        var listed = await TryGitLsFilesAsync(full, cancellationToken).ConfigureAwait(false);
+        if (listed is null) log.LogInformation("No git repository at {Root}; walking the folder with .gitignore rules", full);
+        var candidates = listed ?? Walk(full, cancellationToken);
+        return candidates
+            .Where(p => !options.IsExcludedPath(p))
+            .Where(p => File.Exists(Path.Combine(full, p)))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private async Task<List<string>?> TryGitLsFilesAsync(string root, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Path.Combine(root, ".git")) && !File.Exists(Path.Combine(root, ".git"))) return null;
+        try
+        {
+            var start = new ProcessStartInfo("git")
+            {
+                WorkingDirectory = root,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in new[] { "-c", "core.quotepath=off", "ls-files", "-z", "--cached", "--others", "--exclude-standard" }) start.ArgumentList.Add(arg);
+            using var process = Process.Start(start);
+            if (process is null) return null;
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            var output = await stdout.ConfigureAwait(false);
+            if (process.ExitCode != 0)
+            {
+                log.LogWarning("git ls-files failed in {Root} ({Error}); falling back to walking the folder", root, (await stderr.ConfigureAwait(false)).Trim());
+                return null;
+            }
+            return output.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToList();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // git is not installed
+        }
+    }
+
+    private List<string> Walk(string root, CancellationToken cancellationToken)
+    {
+        var rules = new GitIgnoreRules();
+        var result = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(string.Empty);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var relative = pending.Pop();
+            var directory = relative.Length == 0 ? root : Path.Combine(root, relative);
+            var ignoreFile = Path.Combine(directory, ".gitignore");
+            if (File.Exists(ignoreFile)) rules.AddFile(relative, File.ReadAllText(ignoreFile));
+            IEnumerable<string> entries;
+            try
+            {
+                entries = Directory.EnumerateFileSystemEntries(directory);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+            foreach (var entry in entries)
+            {
+                var name = Path.GetFileName(entry);
+                var path = relative.Length == 0 ? name : relative + "/" + name;
+                var attributes = File.GetAttributes(entry);
+                if ((attributes & FileAttributes.ReparsePoint) != 0) continue; // no symlink loops
+                var isDirectory = (attributes & FileAttributes.Directory) != 0;
+                if (isDirectory && options.ExcludedDirectories.Contains(name)) continue;
+                if (rules.IsIgnored(path, isDirectory)) continue;
+                if (isDirectory) pending.Push(path);
+                else result.Add(path);
+            }
+        }
+        return result;
+    }
+}

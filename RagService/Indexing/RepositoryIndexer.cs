@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RagService.Search;
+
+namespace RagService.Indexing;
+
+/// <summary>
+/// Brings a <see cref="CodeIndex"/> in line with a working tree, incrementally: files whose content hash is
+/// unchanged are neither re-chunked nor re-embedded; changed and new files are chunked, embedded and replace
+/// their old chunks; files gone from the tree (or now ignored, binary or too large) leave the index.
+/// </summary>
+public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions options, ILogger<RepositoryIndexer>? logger = null)
+{
+    /// <summary>Chunks per embedder call.</summary>
+    public const int EmbedBatchSize = 256;
+
+    private readonly ILogger log = (ILogger?)logger ?? NullLogger.Instance;
+    private readonly ChunkerSelector chunker = new(options.Chunking);
+
+    public IEmbedder Embedder => embedder;
+
+    public async Task<IndexReport> IndexAsync(string root, CodeIndex index, IIndexStore? store = null, IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        store ??= NoIndexStore.Instance;
+        var clock = Stopwatch.StartNew();
+        var fullRoot = Path.GetFullPath(root);
+        var selected = await new FileSelector(options, log).SelectAsync(fullRoot, cancellationToken).ConfigureAwait(false);
+        log.LogInformation("Indexing {Root}: {Count} candidate files", fullRoot, selected.Count);
+
+        var changed = new ConcurrentBag<(string Path, string Hash, List<CodeChunk> Chunks)>();
+        var present = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var skipped = 0;
+        var scanned = 0;
+        long bytesRead = 0;
+        await Parallel.ForEachAsync(selected, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, async (path, ct) =>
+        {
+            var content = await SourceFileReader.ReadAsync(Path.Combine(fullRoot, path), options.MaxFileBytes, ct).ConfigureAwait(false);
+            if (content is null)
+            {
+                Interlocked.Increment(ref skipped);
+            }
+            else
+            {
+                present[path] = true;
+                if (index.FileHash(path) != content.Hash)
+                {
+                    Interlocked.Add(ref bytesRead, content.Bytes);
+                    List<CodeChunk> chunks;
+                    try
+                    {
+                        chunks = chunker.Chunk(path, content.Text);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // A chunker bug must not lose the file: fall back to plain line windows.
+                        log.LogWarning(e, "Structural chunking failed for {Path}; indexing it as plain text", path);
+                        chunks = ChunkAssembler.Windows(path, SourceLanguage.FromPath(path), TextLines.Split(content.Text), options.Chunking);
+                    }
+                    changed.Add((path, content.Hash, chunks));
+                }
+            }
+            var done = Interlocked.Increment(ref scanned);
+            if (done % 50 == 0 || done == selected.Count) progress?.Report(new IndexProgress("scan", done, selected.Count));
+        }).ConfigureAwait(false);
+
+        var files = changed.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        var totalChunks = files.Sum(f => f.Chunks.Count);
+        var embeddedCount = 0;
+        progress?.Report(new IndexProgress("embed", 0, totalChunks));
+        // Embed in batches across files; write each file as soon as all its chunks have vectors.
+        var batch = new List<(int File, int Chunk)>();
+        var vectors = files.Select(f => new float[f.Chunks.Count][]).ToArray();
+        var nextToWrite = 0;
+        for (var f = 0; f < files.Count; f++)
+        {
+            for (var c = 0; c < files[f].Chunks.Count; c++)
+            {
+                batch.Add((f, c));
+                if (batch.Count >= EmbedBatchSize) await FlushAsync().ConfigureAwait(false);
+            }
+        }
+        await FlushAsync().ConfigureAwait(false);
+        await WriteReadyAsync(files.Count).ConfigureAwait(false);
+
+        var removed = 0;
+        foreach (var path in index.Paths())
+        {
+            if (present.ContainsKey(path)) continue;
+            await index.RemoveFileAsync(path, cancellationToken).ConfigureAwait(false);
+            await store.DeleteFileAsync(path, cancellationToken).ConfigureAwait(false);
+            removed++;
+        }
+
+        var report = new IndexReport(index.FileCount, index.ChunkCount, files.Count, removed, skipped, embeddedCount, bytesRead, clock.Elapsed);
+        log.LogInformation("Indexed {Root}: {Files} files, {Chunks} chunks; {Changed} changed, {Removed} removed, {Skipped} skipped in {Elapsed} ms",
+            fullRoot, report.Files, report.Chunks, report.FilesChanged, report.FilesRemoved, report.FilesSkipped, (long)clock.Elapsed.TotalMilliseconds);
+        return report;
+
+        async Task FlushAsync()
+        {
+            if (batch.Count == 0) return;
+            var texts = batch.Select(b => EmbeddingText(files[b.File].Chunks[b.Chunk])).ToList();
+            var embedded = await embedder.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++) vectors[batch[i].File][batch[i].Chunk] = embedded[i];
+            embeddedCount += batch.Count;
+            var lastFileComplete = batch[^1].Chunk == files[batch[^1].File].Chunks.Count - 1 ? batch[^1].File + 1 : batch[^1].File;
+            batch.Clear();
+            progress?.Report(new IndexProgress("embed", embeddedCount, totalChunks));
+            await WriteReadyAsync(lastFileComplete).ConfigureAwait(false);
+        }
+
+        async Task WriteReadyAsync(int upTo)
+        {
+            for (; nextToWrite < upTo; nextToWrite++)
+            {
+                var (path, hash, chunks) = files[nextToWrite];
+                var entries = chunks.Select((chunk, i) => new EmbeddedChunk(index.NextChunkId(), chunk, vectors[nextToWrite][i])).ToList();
+                await store.SaveFileAsync(path, hash, entries, cancellationToken).ConfigureAwait(false);
+                await index.PutFileAsync(path, hash, entries, cancellationToken).ConfigureAwait(false);
+                vectors[nextToWrite] = [];
+            }
+        }
+    }
+
+    /// <summary>What the dense embedder sees for a chunk: where it lives and what it is called, then its text.</summary>
+    public static string EmbeddingText(CodeChunk chunk) => $"{chunk.Path}\n{chunk.Symbol}\n{chunk.Text}";
+}

@@ -1,0 +1,98 @@
+using RagService.Indexing;
+
+namespace RagService.Search;
+
+/// <summary>
+/// The searchable state of one repository: files with their content hashes, chunks, the BM25 index and the
+/// dense vector index. Files are replaced or removed as a whole, which is what incremental indexing needs.
+/// Safe for concurrent searches and updates (a reader/writer lock; updates are rare and short).
+/// </summary>
+public sealed class CodeIndex(IVectorIndex vectors)
+{
+    private readonly ReaderWriterLockSlim gate = new(LockRecursionPolicy.NoRecursion);
+    private readonly Dictionary<string, IndexedFile> files = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, CodeChunk> chunks = [];
+    private readonly Bm25Index lexical = new();
+    private long lastId;
+
+    public CodeIndex() : this(new ExactVectorIndex()) { }
+
+    public IVectorIndex Vectors => vectors;
+
+    public int FileCount => Read(() => files.Count);
+
+    public int ChunkCount => Read(() => chunks.Count);
+
+    /// <summary>Ids for new chunks; callers that persist chunks may bring their own ids instead.</summary>
+    public long NextChunkId() => Interlocked.Increment(ref lastId);
+
+    public string? FileHash(string path) => Read(() => files.TryGetValue(path, out var f) ? f.Hash : null);
+
+    public bool ContainsFile(string path) => Read(() => files.ContainsKey(path));
+
+    public IReadOnlyList<string> Paths() => Read(() => files.Keys.Order(StringComparer.Ordinal).ToList());
+
+    public CodeChunk? Chunk(long id) => Read(() => chunks.GetValueOrDefault(id));
+
+    public IReadOnlyList<CodeChunk> ChunksOf(string path) =>
+        Read(() => files.TryGetValue(path, out var f) ? f.ChunkIds.Select(id => chunks[id]).ToList() : []);
+
+    /// <summary>Puts a file's chunks in place of whatever the file had before.</summary>
+    public async Task PutFileAsync(string path, string hash, IReadOnlyList<EmbeddedChunk> fileChunks, CancellationToken cancellationToken)
+    {
+        await RemoveFileAsync(path, cancellationToken).ConfigureAwait(false);
+        await vectors.UpsertAsync(fileChunks.Select(c => new VectorEntry(c.Id, path, c.Vector)).ToList(), cancellationToken).ConfigureAwait(false);
+        Write(() =>
+        {
+            foreach (var chunk in fileChunks)
+            {
+                chunks[chunk.Id] = chunk.Chunk;
+                lexical.Add(chunk.Id, Bm25Document.FromChunk(chunk.Chunk.Path, chunk.Chunk.Symbol, chunk.Chunk.Text));
+                InterlockedMax(chunk.Id);
+            }
+            files[path] = new IndexedFile(hash, fileChunks.Select(c => c.Id).ToArray());
+        });
+    }
+
+    public async Task<bool> RemoveFileAsync(string path, CancellationToken cancellationToken)
+    {
+        IndexedFile? removed = null;
+        Write(() =>
+        {
+            if (!files.Remove(path, out removed)) return;
+            foreach (var id in removed.ChunkIds)
+            {
+                chunks.Remove(id);
+                lexical.Remove(id);
+            }
+        });
+        if (removed is null) return false;
+        await vectors.RemoveFileAsync(path, removed.ChunkIds, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>BM25 scores of every chunk that matches at least one term.</summary>
+    public Dictionary<long, double> ScoreLexical(IReadOnlyList<WeightedTerm> terms) => Read(() => lexical.Score(terms));
+
+    private void InterlockedMax(long id)
+    {
+        long current;
+        while ((current = Interlocked.Read(ref lastId)) < id && Interlocked.CompareExchange(ref lastId, id, current) != current) { }
+    }
+
+    private T Read<T>(Func<T> read)
+    {
+        gate.EnterReadLock();
+        try { return read(); }
+        finally { gate.ExitReadLock(); }
+    }
+
+    private void Write(Action write)
+    {
+        gate.EnterWriteLock();
+        try { write(); }
+        finally { gate.ExitWriteLock(); }
+    }
+
+    private sealed record IndexedFile(string Hash, long[] ChunkIds);
+}
