@@ -13,6 +13,9 @@ public sealed class BraceChunker(BraceLanguage language, ChunkingOptions options
         "synchronized", "typeof", "await", "throw", "case", "foreach", "using", "with", "yield", "delete", "void",
     };
 
+    /// <summary>Longer lines are minified or generated code, not definition headers.</summary>
+    public const int MaxDefinitionLineLength = 1000;
+
     public List<CodeChunk> Chunk(string path, string text)
     {
         var lines = TextLines.Split(text);
@@ -30,7 +33,7 @@ public sealed class BraceChunker(BraceLanguage language, ChunkingOptions options
             {
                 var lineText = lines[line - 1];
                 var firstCode = FirstNonSpace(lineText);
-                if (firstCode < 0 || !mask.IsCode(lineStarts[line - 1] + firstCode))
+                if (firstCode < 0 || lineText.Length > MaxDefinitionLineLength || !mask.IsCode(lineStarts[line - 1] + firstCode))
                 {
                     line++;
                     continue;

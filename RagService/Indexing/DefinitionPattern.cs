@@ -12,5 +12,7 @@ public enum PatternScope { TopLevel, Member, Anywhere }
 public sealed record DefinitionPattern(Regex Regex, string Kind, bool IsContainer, PatternScope Scope)
 {
     public static DefinitionPattern Create(string pattern, string kind, bool isContainer, PatternScope scope) =>
-        new(new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200)), kind, isContainer, scope);
+        // NonBacktracking: matching time is linear in the line length whatever the pattern, so a pathological line
+        // (minified code) cannot stall indexing, and no timeout is needed (timeouts fire spuriously under load).
+        new(new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant), kind, isContainer, scope);
 }

@@ -5,7 +5,7 @@ namespace RagService.Search;
 /// <summary>
 /// Identifier-aware tokenizer shared by documents and queries, so both sides see the same terms.
 /// <c>HttpClientFactory</c> yields <c>httpclientfactory</c>, <c>http</c>, <c>client</c>, <c>factory</c>;
-/// <c>snake_case_name</c> yields the whole identifier and its parts; letter/digit boundaries split
+/// <c>snake_case_name</c> yields the whole identifier (underscores kept) and its parts; letter/digit boundaries split
 /// (<c>utf8Decoder</c> → <c>utf</c>, <c>8</c>... digits alone are dropped when shorter than 2).
 /// Everything is lower-cased, English stop-words are dropped and plurals folded (<see cref="PluralFolder"/>).
 /// </summary>
@@ -69,8 +69,8 @@ public static class CodeTokenizer
                     (char.IsLower(previous) && char.IsUpper(c)) ||
                     (char.IsLetter(previous) && char.IsDigit(c)) ||
                     (char.IsDigit(previous) && char.IsLetter(c)) ||
-                    // "HTTPServer": the last capital of a run starts the next word.
-                    (char.IsUpper(previous) && char.IsUpper(c) && i + 1 < identifier.Length && char.IsLower(identifier[i + 1]));
+                    // "HTTPServer": the last capital of a run starts the next word, except before a plural "s" ("IDs", "URLs").
+                    (char.IsUpper(previous) && char.IsUpper(c) && i + 1 < identifier.Length && char.IsLower(identifier[i + 1]) && !IsPluralS(identifier, i + 1));
                 if (boundary) Flush();
             }
             current.Append(c);
@@ -85,18 +85,25 @@ public static class CodeTokenizer
         }
     }
 
+    private static bool IsPluralS(string identifier, int index) =>
+        identifier[index] == 's' && (index + 1 == identifier.Length || !char.IsLower(identifier[index + 1]));
+
+    // "IDs", "URLs": an upper-case run with a plural "s".
+    private static bool IsAcronymPlural(string part) =>
+        part.Length >= 3 && part[^1] == 's' && part.AsSpan(0, part.Length - 1).IndexOfAnyExceptInRange('A', 'Z') < 0;
+
     private static void EmitIdentifier(string word, List<string> into)
     {
         if (word.Length > MaxTokenLength) return;
         var parts = SplitIdentifier(word);
         if (parts.Count > 1)
         {
-            var whole = Normalize(word.Replace("_", string.Empty));
+            var whole = Normalize(word.Trim('_'));
             if (whole is not null) into.Add(whole);
         }
         foreach (var part in parts)
         {
-            var term = Normalize(part);
+            var term = Normalize(IsAcronymPlural(part) ? part[..^1] : part);
             if (term is not null) into.Add(term);
         }
     }
