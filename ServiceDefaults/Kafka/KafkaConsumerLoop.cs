@@ -24,7 +24,6 @@ namespace ServiceDefaults.Kafka;
 /// </remarks>
 public sealed class KafkaConsumerLoop : BackgroundService
 {
-    private const int MaxErrorHeaderLength = 4000;
     private static readonly TimeSpan MaxDeadLetterBackoff = TimeSpan.FromSeconds(30);
 
     private readonly string bootstrapServers;
@@ -183,7 +182,7 @@ public sealed class KafkaConsumerLoop : BackgroundService
     /// <summary>Keeps trying until the dead letter is written: its source offset is stored only afterwards.</summary>
     private async Task<bool> DeadLetterAsync(ConsumedMessage message, string deadLetterTopic, Exception error, CancellationToken stoppingToken)
     {
-        var headers = DeadLetterHeaders(message, error);
+        var headers = DeadLetterHeaders.For(message, error);
         var backoff = options.RetryDelay;
         while (true)
         {
@@ -205,23 +204,6 @@ public sealed class KafkaConsumerLoop : BackgroundService
             }
         }
     }
-
-    internal static List<KeyValuePair<string, byte[]>> DeadLetterHeaders(ConsumedMessage message, Exception error)
-    {
-        var errorText = error.Message.Length > MaxErrorHeaderLength ? error.Message[..MaxErrorHeaderLength] : error.Message;
-        // Keep the original headers (message-id, content-type, traceparent); replace dlq-* from an earlier dead-lettering.
-        var headers = message.Headers
-            .Where(h => !h.Key.StartsWith(KafkaHeaderNames.DeadLetterPrefix, StringComparison.Ordinal))
-            .ToList();
-        headers.Add(Utf8(KafkaHeaderNames.DeadLetterError, errorText));
-        headers.Add(Utf8(KafkaHeaderNames.DeadLetterErrorType, error.GetType().FullName ?? error.GetType().Name));
-        headers.Add(Utf8(KafkaHeaderNames.DeadLetterSourceTopic, message.Topic));
-        headers.Add(Utf8(KafkaHeaderNames.DeadLetterSourcePartition, message.Partition.ToString(CultureInfo.InvariantCulture)));
-        headers.Add(Utf8(KafkaHeaderNames.DeadLetterSourceOffset, message.Offset.ToString(CultureInfo.InvariantCulture)));
-        return headers;
-    }
-
-    private static KeyValuePair<string, byte[]> Utf8(string name, string value) => new(name, Encoding.UTF8.GetBytes(value));
 
     private static ConsumedMessage ToConsumedMessage(ConsumeResult<byte[], byte[]> result)
     {
@@ -260,13 +242,13 @@ public sealed class KafkaConsumerLoop : BackgroundService
             BootstrapServers = bootstrapServers,
             GroupId = options.GroupId,
             ClientId = $"{AppDomain.CurrentDomain.FriendlyName}-{options.GroupId}",
-            AutoOffsetReset = options.AutoOffsetReset,
+            AutoOffsetReset = options.StartFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
             EnableAutoCommit = true,
             EnablePartitionEof = false,
             SessionTimeoutMs = options.SessionTimeoutMs,
             HeartbeatIntervalMs = options.HeartbeatIntervalMs,
         };
-        options.ConfigureConsumer?.Invoke(config);
+        foreach (var (name, value) in options.ConsumerProperties) config.Set(name, value);
         // Offsets are stored by the loop only; this is what makes "processed or dead-lettered" the commit point.
         config.EnableAutoOffsetStore = false;
 
@@ -278,20 +260,20 @@ public sealed class KafkaConsumerLoop : BackgroundService
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
                 logger.LogInformation("Kafka consumer of group {GroupId} assigned {Partitions}", options.GroupId, Describe(partitions));
-                options.PartitionsAssigned?.Invoke(partitions);
+                options.PartitionsAssigned?.Invoke(ToPartitions(partitions));
             })
             .SetPartitionsRevokedHandler((consumer, partitions) =>
             {
                 logger.LogInformation("Kafka consumer of group {GroupId} revoked {Partitions}", options.GroupId,
                     Describe(partitions.Select(p => p.TopicPartition)));
                 CommitStored(consumer);
-                options.PartitionsRevoked?.Invoke(partitions.Select(p => p.TopicPartition).ToList());
+                options.PartitionsRevoked?.Invoke(ToPartitions(partitions.Select(p => p.TopicPartition)));
             })
             .SetPartitionsLostHandler((_, partitions) =>
             {
                 logger.LogWarning("Kafka consumer of group {GroupId} lost {Partitions} (session timed out); records after the last commit will be redelivered",
                     options.GroupId, Describe(partitions.Select(p => p.TopicPartition)));
-                options.PartitionsRevoked?.Invoke(partitions.Select(p => p.TopicPartition).ToList());
+                options.PartitionsRevoked?.Invoke(ToPartitions(partitions.Select(p => p.TopicPartition)));
             })
             .Build();
     }
@@ -368,6 +350,9 @@ public sealed class KafkaConsumerLoop : BackgroundService
             return false;
         }
     }
+
+    private static List<KafkaTopicPartition> ToPartitions(IEnumerable<TopicPartition> partitions) =>
+        partitions.Select(p => new KafkaTopicPartition(p.Topic, p.Partition.Value)).ToList();
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

@@ -1,5 +1,3 @@
-using Confluent.Kafka;
-
 namespace ServiceDefaults.Kafka;
 
 /// <summary>What a <see cref="KafkaConsumerLoop"/> consumes and how it treats failures.</summary>
@@ -18,8 +16,8 @@ public sealed class KafkaConsumerOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Where a new group starts. Earliest, so nothing published before the first start is skipped.</summary>
-    public AutoOffsetReset AutoOffsetReset { get; set; } = AutoOffsetReset.Earliest;
+    /// <summary>Where a new group starts: at the earliest record (default, so nothing published before the first start is skipped) or only new ones.</summary>
+    public bool StartFromEarliest { get; set; } = true;
 
     /// <summary>librdkafka session.timeout.ms (null: librdkafka's default, 45 s). Tests use a few seconds.</summary>
     public int? SessionTimeoutMs { get; set; }
@@ -27,14 +25,14 @@ public sealed class KafkaConsumerOptions
     /// <summary>librdkafka heartbeat.interval.ms (null: librdkafka's default, 3 s).</summary>
     public int? HeartbeatIntervalMs { get; set; }
 
-    /// <summary>Last word on the librdkafka consumer configuration (offset storing stays manual).</summary>
-    public Action<ConsumerConfig>? ConfigureConsumer { get; set; }
+    /// <summary>Extra librdkafka consumer properties (e.g. <c>max.poll.interval.ms</c>); offset storing stays manual.</summary>
+    public IDictionary<string, string> ConsumerProperties { get; set; } = new Dictionary<string, string>();
 
     /// <summary>Called on the consume thread after partitions were assigned to this instance.</summary>
-    public Action<IReadOnlyList<TopicPartition>>? PartitionsAssigned { get; set; }
+    public Action<IReadOnlyList<KafkaTopicPartition>>? PartitionsAssigned { get; set; }
 
     /// <summary>Called on the consume thread before partitions are taken away (revoked or lost).</summary>
-    public Action<IReadOnlyList<TopicPartition>>? PartitionsRevoked { get; set; }
+    public Action<IReadOnlyList<KafkaTopicPartition>>? PartitionsRevoked { get; set; }
 
     internal void Validate()
     {

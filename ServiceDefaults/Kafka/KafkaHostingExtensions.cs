@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,9 +10,9 @@ namespace ServiceDefaults.Kafka;
 /// <summary>Registers the Kafka publisher, consumer loops and health check against <c>ConnectionStrings:&lt;name&gt;</c>.</summary>
 public static class KafkaHostingExtensions
 {
-    /// <summary>Registers one idempotent <see cref="IKafkaPublisher"/> (acks=all) for the process.</summary>
+    /// <summary>Registers one idempotent <see cref="IKafkaPublisher"/> (acks=all) for the process; <paramref name="producerProperties"/> are extra librdkafka settings.</summary>
     /// <exception cref="InvalidOperationException">librdkafka is missing (the message names the apt package).</exception>
-    public static TBuilder AddKafkaProducer<TBuilder>(this TBuilder builder, string connectionName, Action<ProducerConfig>? configure = null)
+    public static TBuilder AddKafkaProducer<TBuilder>(this TBuilder builder, string connectionName, IReadOnlyDictionary<string, string>? producerProperties = null)
         where TBuilder : IHostApplicationBuilder
     {
         // Fail at startup, not at the first message, when the native library is missing.
@@ -21,7 +20,7 @@ public static class KafkaHostingExtensions
         builder.Services.TryAddSingleton(sp => new KafkaPublisher(
             KafkaConnection.BootstrapServers(sp.GetRequiredService<IConfiguration>(), connectionName),
             sp.GetRequiredService<ILogger<KafkaPublisher>>(),
-            configure));
+            producerProperties));
         builder.Services.TryAddSingleton<IKafkaPublisher>(sp => sp.GetRequiredService<KafkaPublisher>());
         return builder;
     }

@@ -16,8 +16,9 @@ public sealed class KafkaPublisher : IKafkaPublisher, IDisposable
 
     private readonly IProducer<byte[], byte[]> producer;
     private readonly ILogger<KafkaPublisher> logger;
+    private int disposed;
 
-    public KafkaPublisher(string bootstrapServers, ILogger<KafkaPublisher> logger, Action<ProducerConfig>? configure = null)
+    public KafkaPublisher(string bootstrapServers, ILogger<KafkaPublisher> logger, IReadOnlyDictionary<string, string>? producerProperties = null)
     {
         KafkaNativeLibrary.EnsureLoaded();
         this.logger = logger;
@@ -29,7 +30,7 @@ public sealed class KafkaPublisher : IKafkaPublisher, IDisposable
             LingerMs = 5,
             ClientId = AppDomain.CurrentDomain.FriendlyName,
         };
-        configure?.Invoke(config);
+        foreach (var (name, value) in producerProperties ?? new Dictionary<string, string>()) config.Set(name, value);
         producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetLogHandler((_, message) => KafkaLogBridge.Log(logger, message))
             .SetErrorHandler((_, error) => logger.LogWarning(
@@ -95,6 +96,8 @@ public sealed class KafkaPublisher : IKafkaPublisher, IDisposable
 
     public void Dispose()
     {
+        // The container may dispose us twice (registered as KafkaPublisher and as IKafkaPublisher).
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         // Deliver what is still queued (e.g. dead letters) before the process goes away.
         var pending = producer.Flush(FlushTimeout);
         if (pending > 0)
