@@ -65,13 +65,14 @@ public static class KafkaHostingExtensions
         where TBuilder : IHostApplicationBuilder
     {
         var checkTimeout = timeout ?? TimeSpan.FromSeconds(3);
-        builder.Services.TryAddSingleton(sp => new KafkaHealthCheck(
+        // One long-lived admin client per connection name, not one per probe.
+        builder.Services.TryAddKeyedSingleton(connectionName, (sp, _) => new KafkaHealthCheck(
             KafkaConnection.BootstrapServers(sp.GetRequiredService<IConfiguration>(), connectionName),
             checkTimeout,
             sp.GetRequiredService<ILogger<KafkaHealthCheck>>()));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             connectionName,
-            sp => sp.GetRequiredService<KafkaHealthCheck>(),
+            sp => sp.GetRequiredKeyedService<KafkaHealthCheck>(connectionName),
             failureStatus: HealthStatus.Unhealthy,
             tags: ["ready"],
             timeout: checkTimeout + TimeSpan.FromSeconds(1)));
