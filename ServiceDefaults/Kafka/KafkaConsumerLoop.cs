@@ -21,6 +21,8 @@ namespace ServiceDefaults.Kafka;
 /// Stored offsets are also committed explicitly when partitions are revoked and on shutdown (Close), so a
 /// restart resumes right after the last finished record. Delivery is at-least-once: a record whose
 /// handler was interrupted (shutdown, crash) is delivered again, so handlers dedupe on <c>message-id</c>.
+/// Records are handled one at a time per loop (per-key order holds); a record's handling, retries included,
+/// must stay under librdkafka's <c>max.poll.interval.ms</c> (5 min) or the member is dropped from the group.
 /// </remarks>
 public sealed class KafkaConsumerLoop : BackgroundService
 {
