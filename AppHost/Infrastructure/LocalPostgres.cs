@@ -118,6 +118,10 @@ public sealed partial class LocalPostgres : IAsyncDisposable, IDisposable
                     throw new InvalidOperationException($"PostgreSQL did not start from {binDirectory} (data {dataDirectory}). Log:\n{started}");
                 }
             }
+            if (throwaway)
+            {
+                ThrowawayWatchdog.Start(Path.Combine(binDirectory, "pg_ctl"), dataDirectory, root, separate, runner.RunAsUser);
+            }
             await server.WaitUntilAcceptingAsync(options.StartTimeout, cancellationToken);
             logger.LogInformation("PostgreSQL started on {Host}:{Port} (data {DataDirectory}, {Mode})",
                 Host, server.Port, dataDirectory, throwaway ? "throwaway" : "kept");

@@ -46,9 +46,9 @@ public static class PostgresDataSourceExtensions
     /// before any other hosted service's StartAsync. A failure stops the host with the reason.
     /// </summary>
     public static IHostApplicationBuilder AddPostgresMigrations(this IHostApplicationBuilder builder, Assembly assembly,
-        string? connectionName = null)
+        string? connectionName = null, string folder = "Migrations")
     {
-        var migrations = SqlMigrations.FromAssembly(assembly);
+        var migrations = SqlMigrations.FromAssembly(assembly, folder);
         builder.Services.AddSingleton<IHostedService>(services => new PostgresMigrationHostedService(
             connectionName is null
                 ? services.GetRequiredService<NpgsqlDataSource>()
