@@ -14,20 +14,39 @@ internal static class LabelSet
         {
             return "";
         }
-        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var tag in tags)
+        // Runs on every measurement: a small array sort rather than a dictionary.
+        var labels = new (string Name, string Value)[tags.Length];
+        for (var i = 0; i < tags.Length; i++)
         {
-            // Two tags that sanitise to the same label name would make a duplicate label: first wins.
-            labels.TryAdd(PrometheusNaming.LabelName(tag.Key), Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "");
+            labels[i] = (PrometheusNaming.LabelName(tags[i].Key),
+                Convert.ToString(tags[i].Value, System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        }
+        // Insertion sort: tag sets are tiny, and it is stable, so when two tags sanitise to the same
+        // label name the first one wins.
+        for (var i = 1; i < labels.Length; i++)
+        {
+            var current = labels[i];
+            var j = i - 1;
+            for (; j >= 0 && string.CompareOrdinal(labels[j].Name, current.Name) > 0; j--)
+            {
+                labels[j + 1] = labels[j];
+            }
+            labels[j + 1] = current;
         }
         var builder = new StringBuilder();
+        string? previous = null;
         foreach (var (name, value) in labels)
         {
+            if (name == previous)
+            {
+                continue;
+            }
             if (builder.Length > 0)
             {
                 builder.Append(',');
             }
             builder.Append(name).Append("=\"").Append(PrometheusNaming.EscapeLabelValue(value)).Append('"');
+            previous = name;
         }
         return builder.ToString();
     }

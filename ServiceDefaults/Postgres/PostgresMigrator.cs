@@ -27,7 +27,14 @@ public static class PostgresMigrator
         var target = ConnectionStringRedaction.Describe(dataSource.ConnectionString);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
+        await using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({AdvisoryLockKey})", connection))
+        {
+            if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                logger.LogInformation("Another instance is migrating {Target}; waiting for its advisory lock", target);
+                await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
+            }
+        }
         try
         {
             await ExecuteAsync(connection, null, """
