@@ -8,7 +8,7 @@ namespace RagService.Search;
 /// </summary>
 public static class FileRanker
 {
-    private static readonly double[] Weights = [1.0, 0.15, 0.05];
+    private static readonly double[] Weights = [1.0, Tune.Get("F2", 0.15), Tune.Get("F3", 0.05), Tune.Get("F4", 0), Tune.Get("F5", 0)];
 
     public static List<FileHit> Rank(IEnumerable<(string Path, double Score)> chunkScores)
     {

@@ -12,8 +12,8 @@ namespace RagService.Search;
 public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDimensions) : IEmbedder
 {
     public const int DefaultDimensions = 768;
-    public const float TrigramWeight = 0.35f;
-    public const float KeywordWeight = 0.1f;
+    public static readonly float TrigramWeight = (float)Tune.Get("TG", 0.35);
+    public static readonly float KeywordWeight = (float)Tune.Get("KW", 0.1);
 
     public int Dimensions { get; } = dimensions;
 

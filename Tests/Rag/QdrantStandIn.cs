@@ -37,7 +37,8 @@ public sealed class QdrantStandIn : IAsyncDisposable
     public static async Task<QdrantStandIn> StartAsync(string apiKey)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // Explicit HTTP/1.1 listener: the test folder's appsettings.json (from the gRPC services) defaults Kestrel to HTTP/2.
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var standIn = new QdrantStandIn(app);

@@ -129,9 +129,10 @@ public sealed class SampleRepository : IDisposable
         Payments are submitted by the checkout flow.
         """;
 
-    public SampleRepository(bool initGit = true)
+    /// <param name="parent">The folder to create the repository in (a workspace root); a temp folder by default.</param>
+    public SampleRepository(bool initGit = true, string? parent = null)
     {
-        Root = Path.Combine(Path.GetTempPath(), "rag-sample-" + Guid.NewGuid().ToString("N"));
+        Root = Path.Combine(parent ?? Path.GetTempPath(), "rag-sample-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Root);
         Write(CSharpPath, CSharp);
         Write(PythonPath, Python);

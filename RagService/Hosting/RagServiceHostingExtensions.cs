@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using RagService.Grpc;
+using RagService.Indexing;
+using RagService.Repositories;
+using RagService.Search;
+using RagService.Storage;
+using ServiceDefaults.Grpc;
+using ServiceDefaults.Postgres;
+
+namespace RagService.Hosting;
+
+public static class RagServiceHostingExtensions
+{
+    public const string DatabaseConnectionName = "ragdb";
+
+    /// <summary>
+    /// The engine and its storage: Postgres (<c>ConnectionStrings:ragdb</c>, migrated at start) when configured,
+    /// otherwise in memory; Qdrant when <c>ConnectionStrings:qdrant_http</c> is set, otherwise the in-process
+    /// exact vector index; OpenAI embeddings when <c>OpenAI:ApiKey</c> and <c>OpenAI:EmbeddingModel</c> are set,
+    /// otherwise the local hashing embedder.
+    /// </summary>
+    public static IHostApplicationBuilder AddRagService(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RagOptions>().Bind(builder.Configuration.GetSection(RagOptions.Section));
+        var rag = builder.Configuration.GetSection(RagOptions.Section).Get<RagOptions>() ?? new RagOptions();
+        services.TryAddTimeProvider();
+        services.AddSingleton(new WorkspaceRoots(rag.WorkspaceRoots));
+        services.AddSingleton<IEmbedder>(_ => EmbedderFactory.Create(builder.Configuration));
+        services.AddSingleton(sp => new RepositoryIndexer(sp.GetRequiredService<IEmbedder>(), IndexingOptions.Default with { MaxFileBytes = rag.MaxFileBytes },
+            sp.GetRequiredService<ILogger<RepositoryIndexer>>()));
+        services.AddSingleton(sp => new HybridSearcher(sp.GetRequiredService<IEmbedder>()));
+        services.AddSingleton<RagMetrics>();
+        services.AddSingleton<RepositoryCatalog>();
+
+        if (builder.Configuration.GetConnectionString(QdrantConnection.ConnectionName) is { Length: > 0 } qdrant)
+        {
+            var connection = QdrantConnection.Parse(qdrant);
+            services.AddHttpClient(QdrantConnection.ConnectionName);
+            services.AddSingleton<IVectorIndexFactory>(sp => new QdrantVectorIndexFactory(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(QdrantConnection.ConnectionName), connection));
+        }
+        else
+        {
+            services.AddSingleton<IVectorIndexFactory, ExactVectorIndexFactory>();
+        }
+
+        if (builder.Configuration.GetConnectionString(DatabaseConnectionName) is { Length: > 0 })
+        {
+            builder.AddNpgsqlDataSource(DatabaseConnectionName);
+            builder.AddPostgresMigrations(typeof(RagServiceHostingExtensions).Assembly, DatabaseConnectionName);
+            services.AddSingleton<IRepositoryStore>(sp => new PostgresRepositoryStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(DatabaseConnectionName)));
+        }
+        else
+        {
+            services.AddSingleton<IRepositoryStore, InMemoryRepositoryStore>();
+        }
+        services.AddHostedService<RagIndexLoader>();
+        return builder;
+    }
+
+    public static WebApplication MapRagService(this WebApplication app)
+    {
+        app.MapRagGrpc();
+        app.MapGrpcHealth();
+        return app;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RagService.Indexing;
+using RagService.Search;
+using RagService.Storage;
+
+namespace RagService.Repositories;
+
+/// <summary>
+/// The registered repositories and their in-memory indexes: registers and indexes working trees (only under the
+/// workspace roots), rebuilds indexes from the store at startup, refreshes a stale index before searching it,
+/// and answers which paths exist. One indexing run per repository at a time.
+/// </summary>
+public sealed class RepositoryCatalog(
+    IRepositoryStore store,
+    RepositoryIndexer indexer,
+    HybridSearcher searcher,
+    WorkspaceRoots roots,
+    IVectorIndexFactory vectors,
+    IOptions<RagOptions> options,
+    TimeProvider time,
+    RagMetrics metrics,
+    ILogger<RepositoryCatalog> logger)
+{
+    public const int MaxNameLength = 256;
+    public const int MaxWorkspacePathLength = 4096;
+    public const int MaxResolvePaths = 1000;
+
+    private readonly ConcurrentDictionary<(string Repo, string Branch), Entry> entries = new();
+
+    /// <summary>Rebuilds every registered repository's index from the store (no re-chunking, no re-embedding).</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        foreach (var registered in await store.ListAsync(cancellationToken))
+        {
+            var entry = new Entry(registered.Id, registered.Repo, registered.Branch, registered.Path, new CodeIndex(vectors.Create(registered.Repo, registered.Branch)));
+            var clock = Stopwatch.StartNew();
+            var files = await store.LoadAsync(registered.Id, indexer.Embedder.ModelId, entry.Index, cancellationToken);
+            // An index interrupted mid-run, or stored by another embedding model, is refreshed before its next search.
+            var usable = registered.Status.State == IndexState.Ready && (files > 0 || registered.Status.Files == 0);
+            entry.Status = usable ? registered.Status : registered.Status with { State = IndexState.NotIndexed };
+            entries[(registered.Repo, registered.Branch)] = entry;
+            logger.LogInformation("Loaded {Repo}@{Branch} from the database: {Files} files, {Chunks} chunks in {Elapsed} ms ({State})",
+                registered.Repo, registered.Branch, files, entry.Index.ChunkCount, clock.ElapsedMilliseconds, entry.Status.State);
+        }
+    }
+
+    public async Task<RegisteredRepository> IndexAsync(string repo, string branch, string path, CancellationToken cancellationToken)
+    {
+        ValidateName(repo, "repo", required: true);
+        ValidateName(branch, "branch", required: false);
+        if (string.IsNullOrWhiteSpace(path)) throw new InvalidRepositoryRequestException("path is empty; give the absolute path of the working tree to index.");
+        if (path.Length > MaxWorkspacePathLength) throw new InvalidRepositoryRequestException($"path has {path.Length} characters; the limit is {MaxWorkspacePathLength}.");
+        var canonical = roots.Authorize(path);
+        if (!Directory.Exists(canonical)) throw new DirectoryNotFoundException($"The working tree '{path}' does not exist; check out the repository there first.");
+
+        var registered = await store.RegisterAsync(repo, branch, canonical, cancellationToken);
+        var entry = entries.GetOrAdd((repo, branch), _ => new Entry(registered.Id, repo, branch, canonical, new CodeIndex(vectors.Create(repo, branch))));
+        entry.Path = canonical;
+        await RunIndexAsync(entry, onlyIfStale: false, cancellationToken);
+        return entry.Snapshot();
+    }
+
+    public async Task<SearchResponse> SearchAsync(string repo, string branch, SearchRequest request, CancellationToken cancellationToken)
+    {
+        ValidateName(repo, "repo", required: true);
+        ValidateName(branch, "branch", required: false);
+        SearchLimits.Validate(request);
+        var entry = Find(repo, branch);
+        var clock = Stopwatch.StartNew();
+        if (IsStale(entry)) await RunIndexAsync(entry, onlyIfStale: true, cancellationToken);
+        if (entry.Status.State != IndexState.Ready && entry.Index.FileCount == 0)
+            throw new RepositoryUnavailableException($"Repository '{repo}' branch '{branch}' could not be indexed: {entry.Status.Error}. Fix the working tree at {entry.Path} and call IndexRepository again.");
+        var response = await searcher.SearchAsync(entry.Index, request, cancellationToken);
+        metrics.SearchDuration.Record(clock.Elapsed.TotalMilliseconds);
+        metrics.Searches.Add(1);
+        return response;
+    }
+
+    public RegisteredRepository GetStatus(string repo, string branch)
+    {
+        ValidateName(repo, "repo", required: true);
+        ValidateName(branch, "branch", required: false);
+        return Find(repo, branch).Snapshot();
+    }
+
+    /// <summary>For each path: whether it exists in the indexed working tree, and its normalised form (empty when invalid).</summary>
+    public IReadOnlyList<(string Path, bool Exists, string Normalized)> ResolvePaths(string repo, string branch, IReadOnlyList<string> paths)
+    {
+        ValidateName(repo, "repo", required: true);
+        ValidateName(branch, "branch", required: false);
+        if (paths.Count > MaxResolvePaths) throw new InvalidRepositoryRequestException($"{paths.Count} paths in one request; the limit is {MaxResolvePaths}. Split the request.");
+        var entry = Find(repo, branch);
+        return paths.Select(path =>
+        {
+            var normalized = RepositoryPaths.Normalize(path);
+            if (normalized is null) return (path, false, string.Empty);
+            return (path, entry.Index.ContainsFile(normalized) || ExistsOnDisk(entry.Path, normalized), normalized);
+        }).ToList();
+    }
+
+    private static bool ExistsOnDisk(string root, string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(root, relative));
+        // Symbolic links inside the tree must not answer questions about files outside it.
+        var canonical = WorkspaceRoots.Canonical(full);
+        if (!canonical.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) return false;
+        return File.Exists(canonical) || Directory.Exists(canonical);
+    }
+
+    private Entry Find(string repo, string branch) =>
+        entries.TryGetValue((repo, branch), out var entry) ? entry : throw new RepositoryNotFoundException(repo, branch);
+
+    private bool IsStale(Entry entry)
+    {
+        var status = entry.Status;
+        if (status.State != IndexState.Ready) return true;
+        var fingerprint = TreeFingerprint.Compute(entry.Path);
+        if (fingerprint is not null && fingerprint != status.TreeFingerprint) return true;
+        var interval = options.Value.RefreshInterval;
+        return interval > TimeSpan.Zero && status.IndexedAt is { } at && time.GetUtcNow() - at > interval;
+    }
+
+    private async Task RunIndexAsync(Entry entry, bool onlyIfStale, CancellationToken cancellationToken)
+    {
+        await entry.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (onlyIfStale && !IsStale(entry)) return; // another caller refreshed it while we waited
+            var fingerprint = TreeFingerprint.Compute(entry.Path);
+            entry.Status = entry.Status with { State = IndexState.Indexing, Error = null };
+            await store.SaveStatusAsync(entry.Id, entry.Status, cancellationToken);
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var lastLogged = 0L;
+                var progress = new Progress<IndexProgress>(p =>
+                {
+                    if (clock.ElapsedMilliseconds - Interlocked.Read(ref lastLogged) < 2000 && p.Done != p.Total) return;
+                    Interlocked.Exchange(ref lastLogged, clock.ElapsedMilliseconds);
+                    logger.LogInformation("Indexing {Repo}@{Branch}: {Stage} {Done}/{Total}", entry.Repo, entry.Branch, p.Stage, p.Done, p.Total);
+                });
+                var report = await indexer.IndexAsync(entry.Path, entry.Index, store.FilesOf(entry.Id), progress, cancellationToken);
+                entry.Status = new RepositoryStatus(IndexState.Ready, report.Files, report.Chunks, report.FilesChanged, report.FilesRemoved,
+                    time.GetUtcNow(), (long)report.Duration.TotalMilliseconds, null, indexer.Embedder.ModelId, fingerprint);
+                metrics.IndexRuns.Add(1, new KeyValuePair<string, object?>("outcome", "ready"));
+                metrics.FilesIndexed.Add(report.FilesChanged);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogError(exception, "Indexing {Repo}@{Branch} at {Path} failed", entry.Repo, entry.Branch, entry.Path);
+                entry.Status = entry.Status with { State = IndexState.Failed, Error = exception.Message, DurationMs = clock.ElapsedMilliseconds };
+                metrics.IndexRuns.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+            }
+            metrics.IndexDuration.Record(clock.Elapsed.TotalMilliseconds);
+            await store.SaveStatusAsync(entry.Id, entry.Status, CancellationToken.None);
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    private static void ValidateName(string value, string field, bool required)
+    {
+        if (required && string.IsNullOrWhiteSpace(value)) throw new InvalidRepositoryRequestException($"{field} is empty; name the repository (as registered with IndexRepository).");
+        if (value.Length > MaxNameLength) throw new InvalidRepositoryRequestException($"{field} has {value.Length} characters; the limit is {MaxNameLength}.");
+        if (value.Contains('\0')) throw new InvalidRepositoryRequestException($"{field} contains a NUL character.");
+    }
+
+    private sealed class Entry(long id, string repo, string branch, string path, CodeIndex index)
+    {
+        public long Id { get; } = id;
+        public string Repo { get; } = repo;
+        public string Branch { get; } = branch;
+        public string Path { get; set; } = path;
+        public CodeIndex Index { get; } = index;
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public RepositoryStatus Status { get; set; } = RepositoryStatus.NotIndexed;
+
+        public RegisteredRepository Snapshot() => new(Id, Repo, Branch, Path, Status);
+    }
+}
+
+/// <summary>A registered repository whose index cannot be built (the working tree is gone or unreadable).</summary>
+public sealed class RepositoryUnavailableException(string message) : Exception(message);

@@ -1,0 +1,159 @@
+using Contracts.Rag;
+using ServiceDefaults.Grpc;
+using Tests.Infrastructure;
+
+namespace Tests.Rag;
+
+/// <summary>rag.v1.Rag over real HTTP/2 (h2c) on Kestrel: the happy path and the bad-input matrix with exact status codes.</summary>
+public sealed class RagGrpcTests : IAsyncLifetime
+{
+    private const string Service = "rag.v1.Rag";
+    private readonly string workspace = Path.Combine(Path.GetTempPath(), "rag-grpc-" + Guid.NewGuid().ToString("N"));
+    private SampleRepository repo = null!;
+    private KestrelTestHost host = null!;
+    private GrpcClient client = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(workspace);
+        repo = new SampleRepository(parent: workspace);
+        // Refresh on every search, so the stale-index path is exercised.
+        host = await RagServiceHost.StartAsync(workspace, refreshInterval: "00:00:00.001");
+        client = host.CreateGrpcClient();
+    }
+
+    private string Root => repo.Root;
+
+    public async Task DisposeAsync()
+    {
+        await host.DisposeAsync();
+        repo.Dispose();
+        try { Directory.Delete(workspace, recursive: true); } catch (IOException) { }
+    }
+
+    private Task<IndexStatus> Index(string repoName, string branch, string path) =>
+        client.UnaryAsync<IndexRepositoryRequest, IndexStatus>(Service, "IndexRepository", new IndexRepositoryRequest { Repo = repoName, Branch = branch, Path = path });
+
+    private Task<HybridSearchReply> Search(HybridSearchRequest request) =>
+        client.UnaryAsync<HybridSearchRequest, HybridSearchReply>(Service, "HybridSearch", request);
+
+    private static async Task<GrpcStatusCode> StatusOf(Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.False(string.IsNullOrWhiteSpace(error.Detail));
+        return error.Status;
+    }
+
+    [Fact]
+    public async Task Index_search_status_and_resolve_paths()
+    {
+        var status = await Index("shop", "main", Root);
+        Assert.Equal(IndexStatus.Types.State.Ready, status.State);
+        Assert.Equal(6, status.Files);
+        Assert.True(status.Chunks > 10);
+        Assert.NotNull(status.IndexedAt);
+
+        var reply = await Search(new HybridSearchRequest { Repo = "shop", Branch = "main", Query = "compute the invoice total with tax" });
+        Assert.InRange(reply.Hits.Count, 1, 8); // k unset means 8
+        Assert.Equal(SampleRepository.CSharpPath, reply.Hits[0].Path);
+        Assert.Equal("Shop.Billing.InvoiceService.ComputeTotal", reply.Hits[0].Symbol);
+        Assert.Equal("csharp", reply.Hits[0].Language);
+        Assert.True(reply.Hits[0].LexicalScore > 0 && reply.Hits[0].DenseScore > 0);
+        Assert.Equal(SampleRepository.CSharpPath, reply.Files[0].Path);
+
+        var prefixed = await Search(new HybridSearchRequest { Repo = "shop", Branch = "main", Query = "order cart", K = 20, Alpha = 0, PathPrefix = "app/" });
+        Assert.All(prefixed.Hits, h => Assert.StartsWith("app/", h.Path));
+
+        var current = await client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "GetIndexStatus", new GetIndexStatusRequest { Repo = "shop", Branch = "main" });
+        Assert.Equal(IndexStatus.Types.State.Ready, current.State);
+        Assert.Equal(Root, current.Path);
+
+        var request = new ResolvePathsRequest { Repo = "shop", Branch = "main" };
+        request.Paths.AddRange([SampleRepository.CSharpPath, "./app//orders.py", "app\\orders.py", "missing/File.cs", "../etc/passwd", "/etc/passwd", "", "src/../../x"]);
+        var resolved = await client.UnaryAsync<ResolvePathsRequest, ResolvePathsReply>(Service, "ResolvePaths", request);
+        Assert.Equal(
+        [
+            (SampleRepository.CSharpPath, true, SampleRepository.CSharpPath),
+            ("./app//orders.py", true, "app/orders.py"),
+            ("app\\orders.py", true, "app/orders.py"),
+            ("missing/File.cs", false, "missing/File.cs"),
+            ("../etc/passwd", false, ""),
+            ("/etc/passwd", false, ""),
+            ("", false, ""),
+            ("src/../../x", false, ""),
+        ], resolved.Paths.Select(p => (p.Path, p.Exists, p.Normalized)));
+    }
+
+    [Fact]
+    public async Task A_stale_index_is_refreshed_before_searching()
+    {
+        await Index("shop", "feature", Root);
+        repo.Write("app/refunds.py", "def issue_refund_voucher(order):\n    return order.total\n");
+
+        var reply = await Search(new HybridSearchRequest { Repo = "shop", Branch = "feature", Query = "issue refund voucher", K = 3 });
+
+        Assert.Equal("app/refunds.py", reply.Hits[0].Path);
+        var status = await client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "GetIndexStatus", new GetIndexStatusRequest { Repo = "shop", Branch = "feature" });
+        Assert.Equal(7, status.Files);
+        Assert.Equal(1, status.FilesChanged);
+    }
+
+    [Fact]
+    public async Task Bad_input_matrix_answers_exact_status_codes()
+    {
+        await Index("shop", "main", Root);
+        var outside = Path.Combine(Path.GetTempPath(), "rag-outside-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(outside);
+        try
+        {
+            // IndexRepository
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Index("", "main", Root)));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Index("shop", "main", "")));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Index(new string('r', 300), "main", Root)));
+            Assert.Equal(GrpcStatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", outside)));
+            Assert.Equal(GrpcStatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", "/etc")));
+            Assert.Equal(GrpcStatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", Path.Combine(workspace, "..", Path.GetFileName(outside)))));
+            Assert.Equal(GrpcStatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", "relative/path")));
+            Assert.Equal(GrpcStatusCode.NotFound, await StatusOf(() => Index("x", "main", Path.Combine(workspace, "does-not-exist"))));
+
+            // HybridSearch
+            HybridSearchRequest Valid() => new() { Repo = "shop", Branch = "main", Query = "invoice" };
+            Assert.Equal(GrpcStatusCode.NotFound, await StatusOf(() => Search(new HybridSearchRequest { Repo = "nope", Branch = "main", Query = "invoice" })));
+            Assert.Equal(GrpcStatusCode.NotFound, await StatusOf(() => Search(new HybridSearchRequest { Repo = "shop", Branch = "other", Query = "invoice" })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest { Repo = "", Branch = "main", Query = "invoice" })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Query = "" })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Query = "   " })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Query = new string('q', 10_000) })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { K = 0 })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { K = 101 })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { K = -5 })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Alpha = -0.01f })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Alpha = 1.01f })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Alpha = float.NaN })));
+            // Bad input is checked before existence: an invalid request on an unknown repository is INVALID_ARGUMENT.
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest { Repo = "nope", Query = "" })));
+
+            // GetIndexStatus and ResolvePaths
+            Assert.Equal(GrpcStatusCode.NotFound, await StatusOf(() =>
+                client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "GetIndexStatus", new GetIndexStatusRequest { Repo = "nope", Branch = "main" })));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() =>
+                client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "GetIndexStatus", new GetIndexStatusRequest { Repo = "" })));
+            Assert.Equal(GrpcStatusCode.NotFound, await StatusOf(() =>
+                client.UnaryAsync<ResolvePathsRequest, ResolvePathsReply>(Service, "ResolvePaths", new ResolvePathsRequest { Repo = "nope", Branch = "main", Paths = { "a.cs" } })));
+            var tooMany = new ResolvePathsRequest { Repo = "shop", Branch = "main" };
+            tooMany.Paths.AddRange(Enumerable.Range(0, 1001).Select(i => $"f{i}.cs"));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() =>
+                client.UnaryAsync<ResolvePathsRequest, ResolvePathsReply>(Service, "ResolvePaths", tooMany)));
+            Assert.Equal(GrpcStatusCode.Unimplemented, await StatusOf(() =>
+                client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "DropEverything", new GetIndexStatusRequest { Repo = "shop" })));
+
+            // The service keeps working after all of that.
+            var reply = await Search(Valid());
+            Assert.NotEmpty(reply.Hits);
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+}

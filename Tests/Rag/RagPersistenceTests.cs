@@ -1,0 +1,58 @@
+using Contracts.Rag;
+using RagService.Search;
+using Tests.Infrastructure;
+
+namespace Tests.Rag;
+
+/// <summary>The index lives in Postgres (ragdb): a restarted service answers from it without re-chunking or re-embedding.</summary>
+public sealed class RagPersistenceTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IDisposable
+{
+    private const string Service = "rag.v1.Rag";
+    private readonly string workspace = Directory.CreateTempSubdirectory("rag-persist-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(workspace, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task Index_survives_a_restart_and_is_not_rebuilt()
+    {
+        var database = await postgres.CreateDatabaseAsync("ragdb_persistence");
+        using var repo = new SampleRepository(parent: workspace);
+        IndexStatus first;
+        HybridSearchReply before;
+        await using (var host = await RagServiceHost.StartAsync(workspace, database))
+        {
+            var client = host.CreateGrpcClient();
+            first = await client.UnaryAsync<IndexRepositoryRequest, IndexStatus>(Service, "IndexRepository", new IndexRepositoryRequest { Repo = "shop", Branch = "main", Path = repo.Root });
+            before = await client.UnaryAsync<HybridSearchRequest, HybridSearchReply>(Service, "HybridSearch", new HybridSearchRequest { Repo = "shop", Branch = "main", Query = "save orders to disk", K = 5 });
+            Assert.Equal(IndexStatus.Types.State.Ready, first.State);
+        }
+
+        var embedder = new CountingEmbedder(new HashingEmbedder());
+        await using (var host = await RagServiceHost.StartAsync(workspace, database, embedder))
+        {
+            var client = host.CreateGrpcClient();
+            var status = await client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "GetIndexStatus", new GetIndexStatusRequest { Repo = "shop", Branch = "main" });
+            Assert.Equal((IndexStatus.Types.State.Ready, first.Files, first.Chunks, repo.Root), (status.State, status.Files, status.Chunks, status.Path));
+
+            var after = await client.UnaryAsync<HybridSearchRequest, HybridSearchReply>(Service, "HybridSearch", new HybridSearchRequest { Repo = "shop", Branch = "main", Query = "save orders to disk", K = 5 });
+            Assert.Equal(before.Hits.Select(h => (h.Path, h.StartLine, h.Symbol, h.Score)), after.Hits.Select(h => (h.Path, h.StartLine, h.Symbol, h.Score)));
+            Assert.Equal(1, embedder.Count); // the query only: stored chunks were loaded, not re-embedded
+
+            // Incremental after restart: one changed file is re-embedded, nothing else.
+            repo.Write(SampleRepository.GoPath, SampleRepository.Go.Replace("NewCart", "EmptyCart"));
+            var reindexed = await client.UnaryAsync<IndexRepositoryRequest, IndexStatus>(Service, "IndexRepository", new IndexRepositoryRequest { Repo = "shop", Branch = "main", Path = repo.Root });
+            Assert.Equal(1, reindexed.FilesChanged);
+            Assert.Equal(1 + 4, embedder.Count); // the Go file has four chunks
+        }
+
+        await using (var host = await RagServiceHost.StartAsync(workspace, database))
+        {
+            var client = host.CreateGrpcClient();
+            var reply = await client.UnaryAsync<HybridSearchRequest, HybridSearchReply>(Service, "HybridSearch", new HybridSearchRequest { Repo = "shop", Branch = "main", Query = "EmptyCart", K = 3, Alpha = 0 });
+            Assert.Equal("cart.EmptyCart", reply.Hits[0].Symbol);
+        }
+    }
+}
