@@ -85,6 +85,14 @@ public sealed class Bm25Index
         return true;
     }
 
+    /// <summary>BM25's inverse document frequency of a term; an unseen term gets the highest value.</summary>
+    public double InverseDocumentFrequency(string term)
+    {
+        var n = documents.Count;
+        var df = postings.TryGetValue(term, out var list) ? Math.Max(0, list.DocumentFrequency) : 0;
+        return Math.Log(1 + (n - df + 0.5) / (df + 0.5));
+    }
+
     /// <summary>Scores every document containing at least one query term.</summary>
     public Dictionary<long, double> Score(IReadOnlyList<WeightedTerm> query)
     {

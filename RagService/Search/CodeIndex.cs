@@ -71,6 +71,8 @@ public sealed class CodeIndex(IVectorIndex vectors)
         return true;
     }
 
+    public double InverseDocumentFrequency(string term) => Read(() => lexical.InverseDocumentFrequency(term));
+
     /// <summary>BM25 scores of every chunk that matches at least one term.</summary>
     public Dictionary<long, double> ScoreLexical(IReadOnlyList<WeightedTerm> terms) => Read(() => lexical.Score(terms));
 

@@ -30,7 +30,17 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
         return Task.FromResult(vectors);
     }
 
-    public float[] Embed(string text)
+    /// <summary>
+    /// Query features are weighted by the index's inverse document frequency, documents' are not: the dot product
+    /// then behaves like TF-IDF cosine while stored document vectors stay independent of the corpus (so they
+    /// survive incremental re-indexing unchanged).
+    /// </summary>
+    public Task<float[]> EmbedQueryAsync(string query, Func<string, double>? termWeight, CancellationToken cancellationToken) =>
+        Task.FromResult(Embed(query, Tune.Get("QIDF", 1) > 0 ? termWeight : null));
+
+    public float[] Embed(string text) => Embed(text, null);
+
+    private float[] Embed(string text, Func<string, double>? termWeight)
     {
         var vector = new float[Dimensions];
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -42,6 +52,7 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
         foreach (var (token, count) in counts)
         {
             var weight = (float)(1 + Math.Log(count)) * (CodeKeywords.Contains(token) ? KeywordWeight : 1f);
+            if (termWeight is not null) weight *= (float)termWeight(token);
             Add(vector, token, weight);
             // Trigrams over "^token$" so word starts and ends are features of their own.
             var padded = $"^{token}$";

@@ -33,7 +33,7 @@ public sealed class HybridSearcher(IEmbedder embedder)
         var dense = new Dictionary<long, double>();
         if (request.Alpha > 0f)
         {
-            var query = (await embedder.EmbedAsync([request.Query], cancellationToken).ConfigureAwait(false))[0];
+            var query = await embedder.EmbedQueryAsync(request.Query, index.InverseDocumentFrequency, cancellationToken).ConfigureAwait(false);
             // With a path filter, over-fetch: the filter is applied after the vector search.
             var limit = prefix is null ? pool : pool * 8;
             foreach (var match in await index.Vectors.SearchAsync(query, limit, cancellationToken).ConfigureAwait(false))

@@ -7,4 +7,11 @@ public interface IEmbedder
     string ModelId { get; }
 
     Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Embeds a query. <paramref name="termWeight"/> gives corpus statistics (inverse document frequency of an index
+    /// term) that an embedder may use to weight query features; model-based embedders ignore it.
+    /// </summary>
+    async Task<float[]> EmbedQueryAsync(string query, Func<string, double>? termWeight, CancellationToken cancellationToken) =>
+        (await EmbedAsync([query], cancellationToken).ConfigureAwait(false))[0];
 }

@@ -38,7 +38,7 @@ public sealed class HybridSearchTests : IAsyncLifetime, IDisposable
     [InlineData("checkout payment submit")]
     public async Task Alpha_one_is_the_pure_dense_ranking(string query)
     {
-        var vector = (await embedder.EmbedAsync([query], CancellationToken.None))[0];
+        var vector = await embedder.EmbedQueryAsync(query, index.InverseDocumentFrequency, CancellationToken.None);
         var expected = (await index.Vectors.SearchAsync(vector, 10, CancellationToken.None)).Select(m => m.Id).ToList();
 
         var response = await Searcher.SearchAsync(index, new SearchRequest(query, 10, 1f), CancellationToken.None);

@@ -16,6 +16,9 @@ public sealed class IncrementalIndexTests
             lock (Texts) Texts.AddRange(texts);
             return inner.EmbedAsync(texts, cancellationToken);
         }
+
+        public Task<float[]> EmbedQueryAsync(string query, Func<string, double>? termWeight, CancellationToken cancellationToken) =>
+            inner.EmbedQueryAsync(query, termWeight, cancellationToken);
     }
 
     [Fact]

@@ -39,4 +39,10 @@ public sealed class CountingEmbedder(IEmbedder inner) : IEmbedder
         Interlocked.Add(ref count, texts.Count);
         return inner.EmbedAsync(texts, cancellationToken);
     }
+
+    public Task<float[]> EmbedQueryAsync(string query, Func<string, double>? termWeight, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref count);
+        return inner.EmbedQueryAsync(query, termWeight, cancellationToken);
+    }
 }
