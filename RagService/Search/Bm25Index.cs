@@ -12,9 +12,9 @@ namespace RagService.Search;
 /// </summary>
 public sealed class Bm25Index
 {
-    public static readonly double K1 = Tune.Get("K1", 1.2);
-    private static readonly double[] FieldWeights = [Tune.Get("WP", 2.0), Tune.Get("WS", 3.0), 1.0];
-    private static readonly double[] FieldB = [Tune.Get("BP", 0.3), Tune.Get("BS", 0.5), Tune.Get("BB", 0.75)];
+    public const double K1 = 1.2;
+    private static readonly double[] FieldWeights = [2.0, 3.0, 1.0];
+    private static readonly double[] FieldB = [0.3, 0.5, 0.75];
     private const int FieldCount = 3;
 
     private readonly Dictionary<string, TermPostings> postings = new(StringComparer.Ordinal);

@@ -12,8 +12,8 @@ namespace RagService.Search;
 public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDimensions) : IEmbedder
 {
     public const int DefaultDimensions = 768;
-    public static readonly float TrigramWeight = (float)Tune.Get("TG", 0.35);
-    public static readonly float KeywordWeight = (float)Tune.Get("KW", 0.1);
+    public const float TrigramWeight = 0.35f;
+    public const float KeywordWeight = 0.1f;
 
     public int Dimensions { get; } = dimensions;
 
@@ -36,7 +36,7 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
     /// survive incremental re-indexing unchanged).
     /// </summary>
     public Task<float[]> EmbedQueryAsync(string query, Func<string, double>? termWeight, CancellationToken cancellationToken) =>
-        Task.FromResult(Embed(query, Tune.Get("QIDF", 1) > 0 ? termWeight : null));
+        Task.FromResult(Embed(query, termWeight));
 
     public float[] Embed(string text) => Embed(text, null);
 

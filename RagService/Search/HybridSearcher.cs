@@ -10,7 +10,7 @@ namespace RagService.Search;
 public sealed class HybridSearcher(IEmbedder embedder)
 {
     /// <summary>Candidates taken from each retriever, at least; a larger pool gives the file ranking more evidence.</summary>
-    public static readonly int CandidatePool = (int)Tune.Get("POOL", 200);
+    public const int CandidatePool = 200;
 
     public async Task<SearchResponse> SearchAsync(CodeIndex index, SearchRequest request, CancellationToken cancellationToken)
     {

@@ -10,8 +10,8 @@ public readonly record struct WeightedTerm(string Term, double Weight);
 /// </summary>
 public static class QueryAnalyzer
 {
-    public static readonly double ChangeVerbWeight = Tune.Get("CV", 0.3);
-    public static readonly double JoinedWordsWeight = Tune.Get("JW", 0.5);
+    public const double ChangeVerbWeight = 0.3;
+    public const double JoinedWordsWeight = 0.5;
 
     private static readonly HashSet<string> ChangeWords = new(StringComparer.Ordinal)
     {
