@@ -1,4 +1,5 @@
 using Contracts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Api;
 using Orchestrator.Leases;
@@ -54,8 +55,10 @@ public static class OrchestratorHostingExtensions
         builder.AddKafkaHealthCheck(OrchestratorKafkaOptions.ConnectionName);
         services.AddSingleton<IOutboxPublisher, KafkaOutboxPublisher>();
 
-        services.AddGrpcClient(SrmServiceName);
-        services.TryAddSingleton<ILeaseReleaser>(sp => new SrmLeaseReleaser(sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
+        // http://srm resolves through service discovery (services__srm__http__0), as Aspire injects it.
+        services.AddHttpClient(SrmServiceName, http => http.BaseAddress = new Uri($"http://{SrmServiceName}"));
+        services.TryAddSingleton<ILeaseReleaser>(sp =>
+            new SrmLeaseReleaser(new GrpcClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(SrmServiceName))));
 
         services.AddSingleton<OutboxRelay>();
         if (configuration.GetSection(OutboxRelayOptions.Section).Get<OutboxRelayOptions>()?.RelayEnabled ?? true)
