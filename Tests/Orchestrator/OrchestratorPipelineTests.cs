@@ -100,6 +100,7 @@ public sealed class OrchestratorPipelineTests(PostgresFixture postgres) : IClass
 
         await harness.PublishAsync(Topics.PlanOut, id, BlockedPlan(id, "plan-someone-else"));
         await harness.WaitForStageAsync(id, Phase.Regress);
+        await OrchestratorHarness.WaitUntilAsync(() => Task.FromResult(harness.ReadTopic(Topics.RegressionOut, id).Count == 1), "the ticket on regression.out");
         var ticket = RegressionTicket.Parser.ParseFrom(Assert.Single(harness.ReadTopic(Topics.RegressionOut, id)).Message.Value);
         Assert.Contains("blocked after 2 attempt(s)", ticket.Reason);
         Assert.Contains("App.Program.Main held by plan plan-someone-else", ticket.Reason);
