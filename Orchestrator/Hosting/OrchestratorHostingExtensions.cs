@@ -51,6 +51,7 @@ public static class OrchestratorHostingExtensions
             options.RetryDelay = kafka.RetryDelay;
             options.SessionTimeoutMs = kafka.SessionTimeoutMs;
             options.HeartbeatIntervalMs = kafka.HeartbeatIntervalMs;
+            options.ConsumerProperties["fetch.wait.max.ms"] = kafka.FetchWaitMaxMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         });
         builder.AddKafkaHealthCheck(OrchestratorKafkaOptions.ConnectionName);
         services.AddSingleton<IOutboxPublisher, KafkaOutboxPublisher>();

@@ -19,4 +19,10 @@ public sealed class OrchestratorKafkaOptions
     public int? SessionTimeoutMs { get; set; }
 
     public int? HeartbeatIntervalMs { get; set; }
+
+    /// <summary>
+    /// librdkafka fetch.wait.max.ms: how long the broker may hold a fetch when there is nothing new. Each stage
+    /// of a request is one hop through the broker, so librdkafka's 500 ms default would add up to 0.5 s per stage.
+    /// </summary>
+    public int FetchWaitMaxMs { get; set; } = 50;
 }
