@@ -57,9 +57,8 @@ public static class OrchestratorHostingExtensions
         services.AddSingleton<IOutboxPublisher, KafkaOutboxPublisher>();
 
         // http://srm resolves through service discovery (services__srm__http__0), as Aspire injects it.
-        services.AddHttpClient(SrmServiceName, http => http.BaseAddress = new Uri($"http://{SrmServiceName}"));
-        services.TryAddSingleton<ILeaseReleaser>(sp =>
-            new SrmLeaseReleaser(new GrpcClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(SrmServiceName))));
+        services.AddGrpcClient(SrmServiceName);
+        services.TryAddSingleton<ILeaseReleaser>(sp => new SrmLeaseReleaser(sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
 
         services.AddSingleton<OutboxRelay>();
         if (configuration.GetSection(OutboxRelayOptions.Section).Get<OutboxRelayOptions>()?.RelayEnabled ?? true)
