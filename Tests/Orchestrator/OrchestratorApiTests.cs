@@ -112,6 +112,12 @@ public sealed class OrchestratorApiTests(PostgresFixture postgres) : IClassFixtu
         using (var missing = await http.GetAsync("/api/change-requests/no-such-id"))
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
+        // Metrics: the seed's counter, per stage, and the transition latency histogram.
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("orch_stage_total{stage=\"regress\"} 1", metrics);
+        Assert.Contains("orch_transition_duration_seconds_bucket", metrics);
+        Assert.DoesNotContain(Key, metrics);
+
         // The web page is served.
         Assert.Contains("<title>Orchestrator", await http.GetStringAsync("/"));
     }
