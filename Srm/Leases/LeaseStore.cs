@@ -18,8 +18,10 @@ namespace Srm.Leases;
 /// </summary>
 public sealed class LeaseStore(NpgsqlDataSource dataSource)
 {
-    // The DO UPDATE branch runs after the conflicting row is locked, so the clock it reads is later than
-    // anything the previous holder committed: a taken-over lease is granted no earlier than the old one ended.
+    // The DO UPDATE branch runs after the conflicting row is locked, so the clock it reads and the id it draws
+    // are later than anything the previous holder committed: a taken-over lease is granted no earlier than the
+    // old one ended, and carries a larger id even if this statement drew its VALUES id before waiting.
+    // (The VALUES id is used only when the symbol has no row; unused ids leave gaps, which is fine.)
     private const string ReserveSql = """
         INSERT INTO leases AS l (lease_id, repo, branch, fq_name, kind, file_path, plan_id, acquired_at, expires_at)
         SELECT nextval('lease_ids'), i.repo, i.branch, i.fq_name, i.kind, i.file_path, $1,
@@ -28,7 +30,7 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         ORDER BY i.repo COLLATE "C", i.branch COLLATE "C", i.fq_name COLLATE "C"
         ON CONFLICT (repo, branch, fq_name) DO UPDATE
         SET (lease_id, kind, file_path, plan_id, acquired_at, expires_at, released_at) = (
-            SELECT CASE WHEN d.keep THEN l.lease_id ELSE excluded.lease_id END,
+            SELECT CASE WHEN d.keep THEN l.lease_id ELSE nextval('lease_ids') END,
                    excluded.kind, excluded.file_path, excluded.plan_id,
                    CASE WHEN d.keep THEN l.acquired_at ELSE d.now END,
                    CASE WHEN d.keep THEN greatest(l.expires_at, d.now + make_interval(secs => $2))

@@ -53,6 +53,7 @@ public sealed class SrmTestHost : IAsyncDisposable
         {
             builder.UseEnvironment("Testing");
             builder.UseSetting("ConnectionStrings:srmdb", connectionString);
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 builder.UseSetting(key, value);
