@@ -112,24 +112,24 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         string planId, int ttlSeconds, IReadOnlyList<SymbolReservation> items, CancellationToken cancellationToken)
     {
         var unique = Deduplicate(items);
+        if (unique.Count == 1)
+        {
+            // One symbol: the statement is atomic on its own, so the usual outcome (granted) needs no transaction
+            // and costs one round trip. A refusal falls through to the transaction, which reads the holder under lock.
+            await using var single = dataSource.CreateCommand();
+            var granted = await ExecuteReserveAsync(single, planId, ttlSeconds, unique, cancellationToken);
+            if (granted.Count == 1)
+            {
+                return new ReservationResult(granted, []);
+            }
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        var leases = new List<GrantedLease>(unique.Count);
-        await using (var reserve = new NpgsqlCommand(ReserveSql, connection, transaction))
+        List<GrantedLease> leases;
+        await using (var reserve = new NpgsqlCommand(null, connection, transaction))
         {
-            reserve.Parameters.Add(new NpgsqlParameter<string> { TypedValue = planId });
-            reserve.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ttlSeconds });
-            reserve.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.Key.Repo)] });
-            reserve.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.Key.Branch)] });
-            reserve.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.Key.FqName)] });
-            reserve.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.Kind)] });
-            reserve.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.FilePath)] });
-            await using var reader = await reserve.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                leases.Add(new GrantedLease(ReadLease(reader, expired: false), reader.GetBoolean(9)));
-            }
+            leases = await ExecuteReserveAsync(reserve, planId, ttlSeconds, unique, cancellationToken);
         }
 
         if (leases.Count == unique.Count)
@@ -139,8 +139,8 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
             return new ReservationResult(leases, []);
         }
 
-        var granted = leases.Select(l => l.Lease.Key).ToHashSet();
-        var refused = unique.Where(i => !granted.Contains(i.Key)).Select(i => i.Key).ToList();
+        var grantedKeys = leases.Select(l => l.Lease.Key).ToHashSet();
+        var refused = unique.Where(i => !grantedKeys.Contains(i.Key)).Select(i => i.Key).ToList();
         var conflicts = await ReadHoldersAsync(connection, transaction, refused, cancellationToken);
         await transaction.RollbackAsync(cancellationToken);
         if (conflicts.Count != refused.Count)
@@ -151,6 +151,27 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         }
 
         return new ReservationResult([], conflicts);
+    }
+
+    private static async Task<List<GrantedLease>> ExecuteReserveAsync(
+        NpgsqlCommand command, string planId, int ttlSeconds, List<SymbolReservation> unique, CancellationToken cancellationToken)
+    {
+        command.CommandText = ReserveSql;
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = planId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ttlSeconds });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.Key.Repo)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.Key.Branch)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.Key.FqName)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.Kind)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.FilePath)] });
+        var leases = new List<GrantedLease>(unique.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            leases.Add(new GrantedLease(ReadLease(reader, expired: false), reader.GetBoolean(9)));
+        }
+
+        return leases;
     }
 
     /// <summary>Sets a live lease's expiry to now + ttl; null when the id is not live (stale fencing token).</summary>
