@@ -9,7 +9,8 @@ namespace Tests.Srm;
 
 /// <summary>
 /// 64 concurrent clients race for 4 symbols for ~5 s with every operation mixed in (reserve, batch, renew,
-/// release, release plan; 1-2 s TTLs so leases also expire and are taken over, a sweeper deleting ended rows).
+/// release, release plan; 1-2 s TTLs, and 8 clients that never release, so leases also expire and are taken
+/// over; a sweeper deleting ended rows).
 /// Afterwards the database's history — not what the clients believed — must show that no two leases ever held
 /// one symbol at the same moment, and that lease ids grew with every new holder.
 /// </summary>
@@ -36,11 +37,29 @@ public sealed class ConcurrentLeaseRaceTests(PostgresFixture postgres, ITestOutp
         var clients = Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>
         {
             var random = new Random(client);
-            // Some clients share a plan, as redelivered requests of one plan would.
-            var plan = $"plan-{client % 48}";
+            // Sticky clients take a symbol and walk away, so their leases end by expiry, not release.
+            // Other clients share plans, as redelivered requests of one plan would.
+            var sticky = client < 8;
+            var plan = sticky ? $"sticky-{client}" : $"plan-{client % 40}";
             var mine = new List<long>();
             while (!stop.IsCancellationRequested)
             {
+                if (sticky)
+                {
+                    try
+                    {
+                        var reply = await srm.ReserveAsync(Reserve(repo, symbols[random.Next(symbols.Length)], plan, ttlSeconds: 1));
+                        grantedToClients.Add((reply.LeaseId, plan));
+                        await Task.Delay(1500);
+                    }
+                    catch (RpcException e) when (e.Status == GrpcStatusCode.Aborted)
+                    {
+                        statuses.AddOrUpdate(e.Status, 1, (_, n) => n + 1);
+                    }
+
+                    continue;
+                }
+
                 try
                 {
                     var dice = random.Next(100);
@@ -109,12 +128,13 @@ public sealed class ConcurrentLeaseRaceTests(PostgresFixture postgres, ITestOutp
         var grants = await srm.QueryScalarAsync<long>("SELECT count(*) FROM lease_history WHERE repo = $1", repo);
         var fewestHolders = await srm.QueryScalarAsync<long>(
             "SELECT min(n) FROM (SELECT count(DISTINCT plan_id) AS n FROM lease_history WHERE repo = $1 GROUP BY fq_name) x", repo);
-        output.WriteLine($"{grants} leases granted; fewest distinct plans on one symbol: {fewestHolders}; statuses: " +
+        var expiryTakeovers = await srm.QueryScalarAsync<long>(LeaseHistory.ExpiryTakeoversSql, repo);
+        output.WriteLine($"{grants} leases granted, {expiryTakeovers} after an expiry; fewest distinct plans on one symbol: {fewestHolders}; statuses: " +
             string.Join(", ", statuses.Select(s => $"{s.Key}={s.Value}")));
         Assert.True(fewestHolders >= 2, $"a symbol never changed hands between plans ({fewestHolders})");
         Assert.True(statuses.GetValueOrDefault(GrpcStatusCode.Aborted) > 0, "no reservation was ever refused");
         Assert.True(statuses.GetValueOrDefault(GrpcStatusCode.FailedPrecondition) > 0, "no stale lease id was ever refused");
-        Assert.True(await srm.QueryScalarAsync<long>(LeaseHistory.ExpiryTakeoversSql, repo) > 0, "no expired lease was ever taken over");
+        Assert.True(expiryTakeovers > 0, "no expired lease was ever taken over");
 
         // Every lease a client was told it got is in the history under that client's plan.
         var distinct = grantedToClients.Distinct().ToList();
