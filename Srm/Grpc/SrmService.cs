@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Contracts.Srm;
 using Google.Protobuf.WellKnownTypes;
+using Npgsql;
 using ServiceDefaults.Grpc;
 using Srm.Leases;
 using Srm.Telemetry;
@@ -12,7 +13,8 @@ namespace Srm.Grpc;
 /// <summary>
 /// The srm.v1.Srm methods: validates each request, asks <see cref="LeaseStore"/>, maps the outcome to a reply or a
 /// gRPC status (INVALID_ARGUMENT for bad input, ABORTED for another plan's live lease, FAILED_PRECONDITION for a
-/// stale lease id, NOT_FOUND for a lease id never granted), and records metrics and traces.
+/// stale lease id, NOT_FOUND for a lease id never granted, UNAVAILABLE when the database is transiently
+/// unreachable), and records metrics and traces.
 /// </summary>
 public sealed class SrmService(LeaseStore store, SrmTelemetry telemetry)
 {
@@ -139,6 +141,13 @@ public sealed class SrmService(LeaseStore store, SrmTelemetry telemetry)
         {
             status = refused.Status;
             throw;
+        }
+        catch (NpgsqlException database) when (database.IsTransient)
+        {
+            // Retrying is safe: a reservation repeated by the same plan returns the same lease.
+            status = GrpcStatusCode.Unavailable;
+            throw new RpcException(GrpcStatusCode.Unavailable,
+                "The lease database is unreachable or busy. Retry the call shortly; repeating a reservation with the same plan id is safe.", database);
         }
         catch (Exception)
         {
