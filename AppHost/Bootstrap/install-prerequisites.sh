@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the native prerequisites a bare Debian/Ubuntu machine lacks, and does nothing when they
+# are present (it runs before every build of AppHost and Tests, so it must stay fast):
+#   librdkafka-dev   native Kafka client used by Confluent.Kafka 1.9.3 (provides librdkafka.so)
+#   python3-grpcio   an independent gRPC peer for the interop tests (Tests only)
+#   chromium         headless browser for the web page test (Tests only)
+# PostgreSQL's server binaries are also needed (package postgresql) for the local database.
+set -euo pipefail
+
+scope="${1:-run}"   # run | test
+missing=()
+
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || ls /usr/lib/*/"$1" >/dev/null 2>&1; }
+
+have_lib librdkafka.so.1 || missing+=(librdkafka-dev)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || missing+=(postgresql)
+if [ "$scope" = test ]; then
+  /usr/bin/python3 -c "import grpc" >/dev/null 2>&1 || missing+=(python3-grpcio)
+  command -v chromium >/dev/null || missing+=(chromium)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-prerequisites: missing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "install-prerequisites: run 'sudo apt-get install ${missing[*]}' (or your distribution's equivalent), then build again." >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-prerequisites: installed ${missing[*]}"
