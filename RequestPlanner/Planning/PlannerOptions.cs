@@ -15,6 +15,8 @@ public sealed class PlannerOptions
     public int LeaseTtlSeconds { get; set; } = 3_600;
     /// <summary>Files the retrieval planner edits at most.</summary>
     public int RetrievalMaxFiles { get; set; } = 3;
+    /// <summary>Deadline of one call to RagService or Srm.</summary>
+    public TimeSpan DependencyTimeout { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>Branch assumed when a request leaves it empty.</summary>
     public string DefaultBranch { get; set; } = "main";
 
@@ -26,6 +28,7 @@ public sealed class PlannerOptions
         if (PromptTokenBudget < 1_000) errors.Add("Planner:PromptTokenBudget must be at least 1000");
         if (LeaseTtlSeconds < 1) errors.Add("Planner:LeaseTtlSeconds must be positive");
         if (RetrievalMaxFiles < 1) errors.Add("Planner:RetrievalMaxFiles must be at least 1");
+        if (DependencyTimeout <= TimeSpan.Zero) errors.Add("Planner:DependencyTimeout must be positive");
         if (string.IsNullOrWhiteSpace(DefaultBranch)) errors.Add("Planner:DefaultBranch must name a branch");
         return errors;
     }
