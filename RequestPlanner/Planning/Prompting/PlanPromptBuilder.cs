@@ -10,7 +10,8 @@ namespace RequestPlanner.Planning.Prompting;
 /// retrieved snippet are fenced (<see cref="PromptFence"/>) and the system message says fenced text is data,
 /// never instructions: repository code can contain text written to steer a model, and the description is
 /// what to plan, not a way to change the rules. Snippets go in ranking order; one that does not fit
-/// whole is cut to the space left, and the rest are counted as omitted.
+/// whole is cut to the space left, and the rest are counted as omitted. The request itself is always sent
+/// whole (its length is capped by ChangeRequestLimits), so only the context shrinks to fit.
 /// </summary>
 public sealed class PlanPromptBuilder(int promptTokenBudget)
 {
@@ -56,7 +57,9 @@ public sealed class PlanPromptBuilder(int promptTokenBudget)
             header.Append('\n');
         }
 
-        var used = TokenEstimator.EstimateMessage(SystemMessage) + TokenEstimator.EstimateMessage(header.ToString());
+        // The closing line and the omitted-snippets note are written last but budgeted first.
+        var used = TokenEstimator.EstimateMessage(SystemMessage) + TokenEstimator.EstimateMessage(header.ToString())
+                   + TokenEstimator.Estimate(Closing) + TokenEstimator.Estimate(OmittedNote(999));
         var snippets = new StringBuilder();
         int included = 0, omitted = 0;
         if (context.Hits.Count > 0)
@@ -87,12 +90,17 @@ public sealed class PlanPromptBuilder(int promptTokenBudget)
             included++;
         }
         if (omitted > 0)
-            snippets.Append(CultureInfo.InvariantCulture, $"({omitted} further snippets left out to fit the prompt budget.)\n");
+            snippets.Append(OmittedNote(omitted));
 
-        var user = header.Append(snippets).Append("\nReply with the plan as JSON.").ToString();
+        var user = header.Append(snippets).Append(Closing).ToString();
         var total = TokenEstimator.EstimateMessage(SystemMessage) + TokenEstimator.EstimateMessage(user);
         return new PlanPrompt(SystemMessage, user, total, included, omitted);
     }
+
+    private const string Closing = "\nReply with the plan as JSON.";
+
+    private static string OmittedNote(int omitted) =>
+        string.Create(CultureInfo.InvariantCulture, $"({omitted} further snippets left out to fit the prompt budget.)\n");
 
     /// <summary>The repair turn: what was wrong, and what to send back.</summary>
     public static string BuildRepairMessage(IReadOnlyList<string> errors)
