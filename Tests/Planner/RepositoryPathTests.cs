@@ -48,7 +48,7 @@ public sealed class RepositoryPathTests
             var path = RepositoryPath.Normalize(raw, out _);
             return path is null ||
                    (!path.StartsWith('/') && !path.Contains('\\') && !path.Split('/').Contains("..") &&
-                    !path.Split('/').Contains("") && !(path.Length >= 2 && path[1] == ':'));
+                    !path.Split('/').Contains("") && !(path.Length >= 2 && char.IsAsciiLetter(path[0]) && path[1] == ':'));
         }));
     }
 }
