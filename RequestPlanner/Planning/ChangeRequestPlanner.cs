@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using RequestPlanner.Planning.Requests;
 using RequestPlanner.Planning.Reservations;
 using RequestPlanner.Planning.Retrieval;
+using ServiceDefaults.Grpc;
 
 namespace RequestPlanner.Planning;
 
@@ -30,6 +31,7 @@ public sealed class ChangeRequestPlanner(
         var errors = ChangeRequestValidator.Validate(request);
         if (errors.Count > 0) throw new InvalidChangeRequestException(errors);
 
+        using var activity = PlannerTelemetry.Source.StartActivity("plan change request");
         var started = time.GetTimestamp();
         var branch = request.Branch.Length > 0 ? request.Branch : options.DefaultBranch;
         var plan = new Plan
@@ -64,6 +66,11 @@ public sealed class ChangeRequestPlanner(
             await ReserveAsync(plan, request.Description, cancellationToken);
         }
 
+        activity?.SetTag("request.id", request.Id);
+        activity?.SetTag("plan.id", plan.Id);
+        activity?.SetTag("plan.status", plan.Status.ToString());
+        activity?.SetTag("plan.planner", plan.Planner);
+        activity?.SetTag("plan.steps", plan.Steps.Count);
         var elapsed = time.GetElapsedTime(started);
         metrics.PlanEmitted(plan.Status, plan.Planner, elapsed);
         logger.LogInformation("Request {RequestId} planned by {Planner}: plan {PlanId} is {Status} with {Steps} steps and {Leases} leases in {ElapsedMs} ms",
@@ -82,7 +89,18 @@ public sealed class ChangeRequestPlanner(
 
         var request = new ReserveBatchRequest { PlanId = plan.Id, TtlSec = options.LeaseTtlSeconds };
         request.Items.AddRange(symbols);
-        var reply = await reserver.ReserveBatchAsync(request, cancellationToken);
+        ReserveBatchReply reply;
+        try
+        {
+            reply = await reserver.ReserveBatchAsync(request, cancellationToken);
+        }
+        catch (RpcException e) when (e.Status == GrpcStatusCode.InvalidArgument)
+        {
+            // Srm judged the symbols themselves invalid: retrying the same plan cannot help.
+            plan.Status = PlanStatus.Failed;
+            plan.Errors.Add($"Srm refused to reserve the plan's symbols: {e.Detail}");
+            return;
+        }
 
         if (reply.Granted)
         {

@@ -22,15 +22,34 @@ public sealed class DescriptionSymbolsTests
     {
         var steps = new List<Step>
         {
-            new() { Order = 1, Kind = Step.Types.Kind.Add, Path = "src/app.py", Symbols = { "greet" } },
-            new() { Order = 2, Kind = Step.Types.Kind.Edit, Path = "src/app.py", Symbols = { "main", "greet" } },
+            new() { Order = 1, Kind = Step.Types.Kind.Edit, Path = "src/app.py", Symbols = { "greet" } },
+            new() { Order = 2, Kind = Step.Types.Kind.Add, Path = "src/new.py", Symbols = { "main", "greet" } },
         };
 
         var symbols = SymbolCollector.Collect("demo", "main", steps, "add greet() and call it from main; also log_call()");
 
         Assert.Equal(["greet", "log_call", "main"], symbols.Select(s => s.FqName));
-        Assert.Equal(("ADD", "src/app.py"), (symbols[0].Kind, symbols[0].FilePath));
-        Assert.Equal((SymbolCollector.DescriptionKind, ""), (symbols[1].Kind, symbols[1].FilePath));
+        Assert.Equal(("function", "src/app.py"), (symbols[0].Kind, symbols[0].FilePath));
+        Assert.Equal(("function", "src/new.py"), (symbols[1].Kind, symbols[1].FilePath)); // filed under the first ADD step
         Assert.All(symbols, s => Assert.Equal(("demo", "main"), (s.Repo, s.Branch)));
+    }
+
+    [Fact]
+    public void Without_steps_nothing_is_reserved()
+    {
+        Assert.Empty(SymbolCollector.Collect("demo", "main", [], "add greet()"));
+    }
+
+    [Theory]
+    [InlineData("greet", "function")]
+    [InlineData("App.Greet", "function")]
+    [InlineData("parse_args", "function")]
+    [InlineData("OrderService", "type")]
+    [InlineData("Orders::Service", "function")]
+    [InlineData("HTTP", "function")]
+    [InlineData("src/app.py", "file")]
+    public void Kinds_are_srm_labels_guessed_from_the_name(string symbol, string kind)
+    {
+        Assert.Equal(kind, SymbolKindGuess.For(symbol));
     }
 }

@@ -9,8 +9,8 @@ public static class ChangeRequestLimits
 {
     /// <summary>Request ids are correlation keys on every topic (UUIDs in practice).</summary>
     public const int MaxIdLength = 128;
-    /// <summary>A repository name or URL.</summary>
-    public const int MaxRepoLength = 512;
+    /// <summary>A repository name or URL (Srm's limit for the repo of a lease).</summary>
+    public const int MaxRepoLength = 256;
     /// <summary>Git allows longer ref names, but nobody types one this long.</summary>
     public const int MaxBranchLength = 255;
     public const int MaxRequesterLength = 256;
