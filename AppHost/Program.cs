@@ -1,8 +1,10 @@
-using ServiceDefaults;
+using System.CommandLine;
+using AppHost.Commands;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+using var shutdown = new ShutdownSignal();
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.Run();
+var root = new RootCommand("Runs the change-request pipeline on this machine: Postgres, Kafka and the four services.");
+root.SetAction((_, _) => RunCommand.RunAsync(shutdown.Token));
+root.Subcommands.Add(PlanCommand.Create(shutdown.Token));
+
+return await root.Parse(args).InvokeAsync();

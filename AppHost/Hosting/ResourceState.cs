@@ -1,0 +1,11 @@
+namespace AppHost.Hosting;
+
+public enum ResourceState
+{
+    NotStarted,
+    Starting,
+    Running,
+    Stopping,
+    Stopped,
+    Exited,
+}

@@ -1,0 +1,363 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Contracts;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace ServiceDefaults.Kafka;
+
+/// <summary>
+/// Consumes <see cref="KafkaConsumerOptions.Topics"/> in a consumer group and hands each record, one at a time,
+/// to a handler. A failing handler is retried with backoff; a poison message (<see cref="PoisonMessageException"/>)
+/// or one still failing after the retries goes to <c>&lt;topic&gt;.dlq</c> with error headers, and the loop moves on.
+/// </summary>
+/// <remarks>
+/// Offsets: <c>enable.auto.offset.store=false</c>; the loop stores a record's offset only after the handler
+/// succeeded or the record was dead-lettered, and librdkafka's auto-commit (every 5 s) commits stored offsets.
+/// Stored offsets are also committed explicitly when partitions are revoked and on shutdown (Close), so a
+/// restart resumes right after the last finished record. Delivery is at-least-once: a record whose
+/// handler was interrupted (shutdown, crash) is delivered again, so handlers dedupe on <c>message-id</c>.
+/// Records are handled one at a time per loop (per-key order holds); a record's handling, retries included,
+/// must stay under librdkafka's <c>max.poll.interval.ms</c> (5 min) or the member is dropped from the group.
+/// </remarks>
+public sealed class KafkaConsumerLoop : BackgroundService
+{
+    private static readonly TimeSpan MaxDeadLetterBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly string bootstrapServers;
+    private readonly KafkaConsumerOptions options;
+    private readonly Func<ConsumedMessage, CancellationToken, Task> handler;
+    private readonly IKafkaPublisher deadLetters;
+    private readonly ILogger<KafkaConsumerLoop> logger;
+    private readonly TimeProvider timeProvider;
+    private readonly ResiliencePipeline retryPipeline;
+
+    public KafkaConsumerLoop(
+        string bootstrapServers,
+        KafkaConsumerOptions options,
+        Func<ConsumedMessage, CancellationToken, Task> handler,
+        IKafkaPublisher deadLetters,
+        ILogger<KafkaConsumerLoop> logger,
+        TimeProvider? timeProvider = null)
+    {
+        options.Validate();
+        KafkaNativeLibrary.EnsureLoaded();
+        this.bootstrapServers = bootstrapServers;
+        this.options = options;
+        this.handler = handler;
+        this.deadLetters = deadLetters;
+        this.logger = logger;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        retryPipeline = BuildRetryPipeline();
+    }
+
+    public string GroupId => options.GroupId;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Consume() blocks its thread; keep it off the host's startup path.
+        Task.Run(() => RunAsync(stoppingToken), CancellationToken.None);
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var restartDelay = options.RetryDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunConsumerAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // Never let a consumer failure stop the host: rebuild the consumer after a pause.
+                logger.LogError(ex, "Kafka consumer of group {GroupId} on {Topics} failed; recreating it in {Delay}",
+                    options.GroupId, options.Topics, restartDelay);
+                if (!await DelayAsync(restartDelay, stoppingToken)) break;
+                restartDelay = Min(restartDelay * 2, options.MaxRetryDelay);
+            }
+        }
+        logger.LogInformation("Kafka consumer of group {GroupId} stopped", options.GroupId);
+    }
+
+    private async Task RunConsumerAsync(CancellationToken stoppingToken)
+    {
+        using var consumer = BuildConsumer();
+        consumer.Subscribe(options.Topics);
+        logger.LogInformation("Kafka consumer of group {GroupId} subscribed to {Topics}", options.GroupId, options.Topics);
+        try
+        {
+            while (true)
+            {
+                ConsumeResult<byte[], byte[]> result;
+                try
+                {
+                    result = consumer.Consume(stoppingToken);
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    logger.LogWarning("Kafka consumer of group {GroupId}: {Code} {Reason}; continuing",
+                        options.GroupId, ex.Error.Code, ex.Error.Reason);
+                    continue;
+                }
+                if (result is null || result.IsPartitionEOF) continue;
+
+                if (!await ProcessAsync(result, stoppingToken)) return;
+                try
+                {
+                    consumer.StoreOffset(result);
+                }
+                catch (KafkaException ex)
+                {
+                    // The partition moved to another member meanwhile; it will see the record again.
+                    logger.LogWarning("Could not store offset of {Topic} [{Partition}] @{Offset}: {Reason}",
+                        result.Topic, result.Partition.Value, result.Offset.Value, ex.Error.Reason);
+                }
+            }
+        }
+        finally
+        {
+            CloseQuietly(consumer);
+        }
+    }
+
+    /// <returns>False when stopping interrupted the record (its offset must not be stored).</returns>
+    private async Task<bool> ProcessAsync(ConsumeResult<byte[], byte[]> result, CancellationToken stoppingToken)
+    {
+        var message = ToConsumedMessage(result);
+        using var activity = StartProcessActivity(message);
+        var attempts = 0;
+        var context = ResilienceContextPool.Shared.Get(stoppingToken);
+        context.Properties.Set(MessageKey, message);
+        try
+        {
+            await retryPipeline.ExecuteAsync(async ctx =>
+            {
+                attempts++;
+                await handler(message, ctx.CancellationToken);
+            }, context);
+            KafkaTelemetry.Consumed.Add(1, KafkaTelemetry.Topic(message.Topic), KafkaTelemetry.Result("processed"));
+            logger.LogDebug("Processed {Topic} [{Partition}] @{Offset} message-id {MessageId} after {Attempts} attempt(s)",
+                message.Topic, message.Partition, message.Offset, message.MessageId, attempts);
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Stopping while processing {Topic} [{Partition}] @{Offset}; it will be delivered again",
+                message.Topic, message.Partition, message.Offset);
+            return false;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            var poison = ex is PoisonMessageException;
+            var reason = poison ? "poison" : "retries_exhausted";
+            var deadLetterTopic = Topics.DeadLetter(message.Topic);
+            if (poison)
+            {
+                logger.LogWarning("Poison message {Topic} [{Partition}] @{Offset} message-id {MessageId} goes to {DeadLetterTopic} without retries: {Error}",
+                    message.Topic, message.Partition, message.Offset, message.MessageId, deadLetterTopic, ex.Message);
+            }
+            else
+            {
+                logger.LogError(ex, "Message {Topic} [{Partition}] @{Offset} message-id {MessageId} failed {Attempts} time(s); moving it to {DeadLetterTopic}",
+                    message.Topic, message.Partition, message.Offset, message.MessageId, attempts, deadLetterTopic);
+            }
+
+            if (!await DeadLetterAsync(message, deadLetterTopic, ex, stoppingToken)) return false;
+            KafkaTelemetry.DeadLettered.Add(1, KafkaTelemetry.Topic(message.Topic), KafkaTelemetry.Result(reason));
+            KafkaTelemetry.Consumed.Add(1, KafkaTelemetry.Topic(message.Topic), KafkaTelemetry.Result("dead_lettered"));
+            return true;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Keeps trying until the dead letter is written: its source offset is stored only afterwards.</summary>
+    private async Task<bool> DeadLetterAsync(ConsumedMessage message, string deadLetterTopic, Exception error, CancellationToken stoppingToken)
+    {
+        var headers = DeadLetterHeaders.For(message, error);
+        var backoff = options.RetryDelay;
+        while (true)
+        {
+            try
+            {
+                await deadLetters.ProduceRawAsync(deadLetterTopic, message.Key, message.Value, headers, stoppingToken);
+                return true;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Could not write {Topic} [{Partition}] @{Offset} to {DeadLetterTopic}; retrying in {Delay}. Check that the broker is reachable and {DeadLetterTopic} exists.",
+                    message.Topic, message.Partition, message.Offset, deadLetterTopic, backoff, deadLetterTopic);
+                if (!await DelayAsync(backoff, stoppingToken)) return false;
+                backoff = Min(backoff * 2, MaxDeadLetterBackoff);
+            }
+        }
+    }
+
+    private static ConsumedMessage ToConsumedMessage(ConsumeResult<byte[], byte[]> result)
+    {
+        var headers = result.Message.Headers is { } kafkaHeaders
+            ? kafkaHeaders.Select(h => new KeyValuePair<string, byte[]>(h.Key, h.GetValueBytes() ?? [])).ToList()
+            : [];
+        return new ConsumedMessage(
+            result.Topic,
+            result.Partition.Value,
+            result.Offset.Value,
+            result.Message.Key is { } key ? Encoding.UTF8.GetString(key) : "",
+            result.Message.Value ?? [],
+            headers,
+            new DateTimeOffset(result.Message.Timestamp.UtcDateTime, TimeSpan.Zero));
+    }
+
+    private static Activity? StartProcessActivity(ConsumedMessage message)
+    {
+        var parent = KafkaTelemetry.ParentFrom(message.TraceParent);
+        var activity = KafkaTelemetry.ActivitySource.StartActivity($"{message.Topic} process", ActivityKind.Consumer, parent);
+        if (activity is null) return null;
+        activity.SetTag("messaging.system", "kafka");
+        activity.SetTag("messaging.operation.type", "process");
+        activity.SetTag("messaging.destination.name", message.Topic);
+        activity.SetTag("messaging.destination.partition.id", message.Partition.ToString(CultureInfo.InvariantCulture));
+        activity.SetTag("messaging.kafka.offset", message.Offset);
+        activity.SetTag("messaging.kafka.message.key", message.Key);
+        activity.SetTag("messaging.message.id", message.MessageId);
+        return activity;
+    }
+
+    private IConsumer<byte[], byte[]> BuildConsumer()
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = options.GroupId,
+            ClientId = $"{AppDomain.CurrentDomain.FriendlyName}-{options.GroupId}",
+            AutoOffsetReset = options.StartFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
+            EnableAutoCommit = true,
+            EnablePartitionEof = false,
+            SessionTimeoutMs = options.SessionTimeoutMs,
+            HeartbeatIntervalMs = options.HeartbeatIntervalMs,
+        };
+        foreach (var (name, value) in options.ConsumerProperties) config.Set(name, value);
+        // Offsets are stored by the loop only; this is what makes "processed or dead-lettered" the commit point.
+        config.EnableAutoOffsetStore = false;
+
+        return new ConsumerBuilder<byte[], byte[]>(config)
+            .SetLogHandler((_, message) => KafkaLogBridge.Log(logger, message))
+            .SetErrorHandler((_, error) => logger.LogWarning(
+                "Kafka consumer of group {GroupId} error {Code} (fatal: {IsFatal}): {Reason}",
+                options.GroupId, error.Code, error.IsFatal, error.Reason))
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                logger.LogInformation("Kafka consumer of group {GroupId} assigned {Partitions}", options.GroupId, Describe(partitions));
+                options.PartitionsAssigned?.Invoke(ToPartitions(partitions));
+            })
+            .SetPartitionsRevokedHandler((consumer, partitions) =>
+            {
+                logger.LogInformation("Kafka consumer of group {GroupId} revoked {Partitions}", options.GroupId,
+                    Describe(partitions.Select(p => p.TopicPartition)));
+                CommitStored(consumer);
+                options.PartitionsRevoked?.Invoke(ToPartitions(partitions.Select(p => p.TopicPartition)));
+            })
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                logger.LogWarning("Kafka consumer of group {GroupId} lost {Partitions} (session timed out); records after the last commit will be redelivered",
+                    options.GroupId, Describe(partitions.Select(p => p.TopicPartition)));
+                options.PartitionsRevoked?.Invoke(ToPartitions(partitions.Select(p => p.TopicPartition)));
+            })
+            .Build();
+    }
+
+    /// <summary>Commits stored offsets now, so the next owner of a revoked partition starts where we stopped.</summary>
+    private void CommitStored(IConsumer<byte[], byte[]> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // Nothing processed since the last commit.
+        }
+        catch (KafkaException ex)
+        {
+            logger.LogWarning("Kafka consumer of group {GroupId} could not commit on revocation: {Reason}", options.GroupId, ex.Error.Reason);
+        }
+    }
+
+    private void CloseQuietly(IConsumer<byte[], byte[]> consumer)
+    {
+        try
+        {
+            // Close commits the stored offsets (auto-commit) and leaves the group so others take over at once.
+            consumer.Close();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Kafka consumer of group {GroupId} did not close cleanly", options.GroupId);
+        }
+    }
+
+    private ResiliencePipeline BuildRetryPipeline()
+    {
+        if (options.MaxRetries == 0) return ResiliencePipeline.Empty;
+        return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryDelay,
+                MaxDelay = options.MaxRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } ex
+                    && ex is not PoisonMessageException
+                    && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
+                OnRetry = args =>
+                {
+                    var message = args.Context.Properties.GetValue(MessageKey, null!);
+                    KafkaTelemetry.Retries.Add(1, KafkaTelemetry.Topic(message.Topic));
+                    logger.LogWarning("Handler failed on attempt {Attempt} for {Topic} [{Partition}] @{Offset} (group {GroupId}): {Error}; retrying in {Delay}",
+                        args.AttemptNumber + 1, message.Topic, message.Partition, message.Offset, options.GroupId,
+                        args.Outcome.Exception?.Message, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    private static readonly ResiliencePropertyKey<ConsumedMessage> MessageKey = new("kafka.message");
+
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, timeProvider, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static List<KafkaTopicPartition> ToPartitions(IEnumerable<TopicPartition> partitions) =>
+        partitions.Select(p => new KafkaTopicPartition(p.Topic, p.Partition.Value)).ToList();
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static string Describe(IEnumerable<TopicPartition> partitions) =>
+        string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]"));
+}
