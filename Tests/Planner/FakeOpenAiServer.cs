@@ -18,6 +18,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly ConcurrentQueue<ScriptedResponse> script = new();
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
     private KestrelTestHost host = null!;
+    private ScriptedResponse? fallback;
 
     public sealed record ScriptedResponse(int Status, string Body, IReadOnlyDictionary<string, string> Headers);
 
@@ -48,7 +49,22 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => [.. requests];
 
-    public FakeOpenAiServer Reply(string content, string finishReason = "stop", int promptTokens = 120, int completionTokens = 40)
+    /// <summary>Answer every request with this plan once the script is used up (for services planning many requests).</summary>
+    public FakeOpenAiServer ReplyAlways(string content)
+    {
+        Reply(content);
+        script.TryDequeue(out fallback);
+        return this;
+    }
+
+    public FakeOpenAiServer Reply(string content, string finishReason = "stop", int promptTokens = 120, int completionTokens = 40) =>
+        Completion(new JsonObject { ["role"] = "assistant", ["content"] = content }, finishReason, promptTokens, completionTokens);
+
+    /// <summary>A structured-output refusal: no content, a <c>refusal</c> text instead.</summary>
+    public FakeOpenAiServer Refuse(string refusal) =>
+        Completion(new JsonObject { ["role"] = "assistant", ["content"] = null, ["refusal"] = refusal }, "stop", 50, 10);
+
+    private FakeOpenAiServer Completion(JsonObject message, string finishReason, int promptTokens, int completionTokens)
     {
         var body = new JsonObject
         {
@@ -59,7 +75,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             ["choices"] = new JsonArray(new JsonObject
             {
                 ["index"] = 0,
-                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content },
+                ["message"] = message,
                 ["finish_reason"] = finishReason,
                 ["logprobs"] = null,
             }),
@@ -89,7 +105,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
         requests.Enqueue(new RecordedRequest(context.Request.Path, context.Request.Headers.Authorization.ToString(), body));
 
-        if (!script.TryDequeue(out var response))
+        if (!script.TryDequeue(out var response) && (response = fallback) is null)
         {
             context.Response.StatusCode = 500;
             await context.Response.WriteAsync("""{"error":{"message":"the test scripted no more responses"}}""");

@@ -208,6 +208,18 @@ public sealed class LlmPlannerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refusal_gets_a_repair_turn()
+    {
+        server.Refuse("I can't help with that.").Reply(GoodPlan);
+        var planner = PlannerTestKit.LlmPlanner(PlannerTestKit.Options(server.Endpoint), PlannerTestKit.Paths());
+
+        var result = await planner.PlanAsync(PlannerTestKit.Input(), CancellationToken.None);
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Contains("the model declined to answer (I can't help with that.)", server.Requests[1].LastUserMessage);
+    }
+
+    [Fact]
     public async Task An_endpoint_without_v1_is_called_at_chat_completions()
     {
         server.Reply(GoodPlan);

@@ -66,6 +66,8 @@ public sealed class LlmPlanner(OpenAiChatModel model, PlanValidator validator, P
     {
         if (reply.FinishReason == ChatFinishReason.Length)
             return (null, [$"the reply was cut off at the output limit ({reply.OutputTokens} tokens, finish_reason=length); send a shorter plan with fewer, more concise steps"]);
+        if (reply.Refusal is { } refusal)
+            return (null, [$"the model declined to answer ({(refusal.Length > 200 ? refusal[..200] + "…" : refusal)}); plan the change as described, as JSON"]);
         if (reply.FinishReason == ChatFinishReason.ContentFilter)
             return (null, ["the reply was withheld by the content filter (finish_reason=content_filter); describe the plan in neutral terms"]);
 

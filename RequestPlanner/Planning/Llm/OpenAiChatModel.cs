@@ -79,7 +79,7 @@ public sealed class OpenAiChatModel
         var input = completion.Usage?.InputTokenCount ?? messages.Sum(m => TokenEstimator.EstimateMessage(string.Concat(m.Content.Select(p => p.Text))));
         var output = completion.Usage?.OutputTokenCount ?? TokenEstimator.Estimate(text);
         metrics.TokensUsed(options.Model, input, output);
-        return new ChatReply(text, completion.FinishReason, input, output);
+        return new ChatReply(text, completion.FinishReason, input, output, string.IsNullOrWhiteSpace(completion.Refusal) ? null : completion.Refusal);
     }
 
     private string EndpointName => string.IsNullOrWhiteSpace(options.Endpoint) ? "api.openai.com" : new Uri(options.Endpoint).Authority;
