@@ -156,6 +156,19 @@ public sealed class LlmPlannerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_endpoint_that_refuses_connections_is_retried_then_unavailable()
+    {
+        var closed = await FakeOpenAiServer.StartAsync();
+        var endpoint = closed.Endpoint;
+        await closed.DisposeAsync();
+        var planner = PlannerTestKit.LlmPlanner(PlannerTestKit.Options(endpoint), PlannerTestKit.Paths());
+
+        var error = await Assert.ThrowsAsync<LlmUnavailableException>(() => planner.PlanAsync(PlannerTestKit.Input(), CancellationToken.None));
+
+        Assert.Contains("failed (no response: connection failed) after 2 retries", error.Message);
+    }
+
+    [Fact]
     public async Task A_retry_after_longer_than_the_longest_wait_gives_up_at_once()
     {
         server.Fail(429, new Dictionary<string, string> { ["Retry-After"] = "120" }).Reply(GoodPlan);

@@ -58,7 +58,7 @@ public static class LlmRetryPipeline
     public static string Describe(Exception? exception) => exception switch
     {
         ClientResultException { Status: > 0 } e => $"HTTP {e.Status}",
-        ClientResultException => "no response (connection failed)",
+        ClientResultException => "no response: connection failed",
         OperationCanceledException or TimeoutException => "timed out",
         null => "no error",
         _ => exception.GetType().Name,
