@@ -2,6 +2,7 @@ using Contracts.Health;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ServiceDefaults.Health;
 
 namespace ServiceDefaults.Grpc;
 
@@ -22,7 +23,7 @@ public static class GrpcHealthEndpoints
             var checks = context.HttpContext.RequestServices.GetService<HealthCheckService>();
             if (checks is null) return new HealthCheckResponse { Status = HealthCheckResponse.Types.ServingStatus.Serving };
 
-            var report = await checks.CheckHealthAsync(r => r.Tags.Contains("ready"), context.CancellationToken);
+            var report = await checks.CheckHealthAsync(r => r.Tags.Contains(HealthTags.Ready), context.CancellationToken);
             return new HealthCheckResponse
             {
                 Status = report.Status == HealthStatus.Unhealthy

@@ -1,47 +1,74 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServiceDefaults.Grpc;
 
 namespace Tests.Infrastructure;
 
-/// <summary>A real Kestrel server on 127.0.0.1 with a free port, for tests over real HTTP/2.</summary>
-public sealed class KestrelTestHost(WebApplication app, Uri address) : IAsyncDisposable
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 with a free port, built without any service's Program (which is
+/// ambiguous across the referenced web projects). HTTP/2 (h2c) for gRPC, HTTP/1.1 for plain HTTP tests.
+/// </summary>
+public sealed class KestrelTestHost : IAsyncDisposable
 {
-    public WebApplication App { get; } = app;
+    private readonly HttpProtocols _protocols;
 
-    public Uri Address { get; } = address;
+    private KestrelTestHost(WebApplication app, Uri address, HttpProtocols protocols)
+    {
+        App = app;
+        Address = address;
+        _protocols = protocols;
+        Client = CreateHttpClient();
+    }
+
+    public WebApplication App { get; }
+
+    public Uri Address { get; }
+
+    /// <summary>A client for this host, disposed with it.</summary>
+    public HttpClient Client { get; }
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<KestrelTestHost> StartAsync(
-        Action<WebApplication> mapEndpoints,
-        Action<WebApplicationBuilder>? configureBuilder = null,
-        HttpProtocols protocols = HttpProtocols.Http2)
+    /// <summary>An HTTP/2 (h2c) host, as gRPC services run.</summary>
+    public static Task<KestrelTestHost> StartAsync(Action<WebApplication> map, Action<WebApplicationBuilder>? configure = null) =>
+        StartAsync("TestHost", configure ?? (_ => { }), map, settings: null, HttpProtocols.Http2);
+
+    /// <summary>A host with its own application name (it selects meters, telemetry names), HTTP/1.1 by default.</summary>
+    public static async Task<KestrelTestHost> StartAsync(string applicationName, Action<WebApplicationBuilder> configure,
+        Action<WebApplication> map, IDictionary<string, string?>? settings = null, HttpProtocols protocols = HttpProtocols.Http1)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = applicationName,
+            EnvironmentName = Environments.Production,
+            Args = [],
+        });
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = protocols));
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        configureBuilder?.Invoke(builder);
+        builder.Logging.ClearProviders();
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        configure(builder);
 
         var app = builder.Build();
-        mapEndpoints(app);
+        map(app);
         await app.StartAsync();
-
-        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new KestrelTestHost(app, new Uri(address));
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new KestrelTestHost(app, new Uri(address), protocols);
     }
 
-    /// <summary>An HTTP/2 client for this host; the caller disposes it.</summary>
+    /// <summary>A new client speaking this host's protocol; the caller disposes it.</summary>
     public HttpClient CreateHttpClient() => new()
     {
         BaseAddress = Address,
-        DefaultRequestVersion = HttpVersion.Version20,
+        Timeout = TimeSpan.FromSeconds(30),
+        DefaultRequestVersion = _protocols == HttpProtocols.Http2 ? HttpVersion.Version20 : HttpVersion.Version11,
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
 
@@ -49,6 +76,7 @@ public sealed class KestrelTestHost(WebApplication app, Uri address) : IAsyncDis
 
     public async ValueTask DisposeAsync()
     {
+        Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
     }

@@ -1,0 +1,2 @@
+ALTER TABLE widgets ADD COLUMN colour text NOT NULL DEFAULT 'blue';
+INSERT INTO widgets (name) VALUES ('first');
