@@ -37,8 +37,8 @@ public static class RequestPlannerHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PlannerMetrics>();
 
-        services.AddPlannerGrpcClient(SrmServiceName);
-        services.AddPlannerGrpcClient(RagServiceName);
+        services.AddGrpcClient(SrmServiceName);
+        services.AddGrpcClient(RagServiceName);
         services.AddSingleton<IContextRetriever>(sp => ActivatorUtilities.CreateInstance<RagContextRetriever>(sp, sp.GetRequiredKeyedService<GrpcClient>(RagServiceName)));
         services.AddSingleton<IPathResolver>(sp => ActivatorUtilities.CreateInstance<RagPathResolver>(sp, sp.GetRequiredKeyedService<GrpcClient>(RagServiceName)));
         services.AddSingleton<ISymbolReserver>(sp => ActivatorUtilities.CreateInstance<SrmSymbolReserver>(sp, sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));

@@ -18,7 +18,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly ConcurrentQueue<ScriptedResponse> script = new();
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
     private KestrelTestHost host = null!;
-    private ScriptedResponse? fallback;
+    private Func<RecordedRequest, string>? responder;
 
     public sealed record ScriptedResponse(int Status, string Body, IReadOnlyDictionary<string, string> Headers);
 
@@ -33,7 +33,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public static async Task<FakeOpenAiServer> StartAsync()
     {
         var server = new FakeOpenAiServer();
-        server.host = await KestrelTestHost.StartAsync(app =>
+        server.host = await KestrelTestHost.StartAsync("FakeOpenAI", _ => { }, app =>
         {
             app.MapPost("/v1/chat/completions", server.HandleAsync);
             app.MapPost("/chat/completions", server.HandleAsync);
@@ -49,11 +49,10 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => [.. requests];
 
-    /// <summary>Answer every request with this plan once the script is used up (for services planning many requests).</summary>
-    public FakeOpenAiServer ReplyAlways(string content)
+    /// <summary>Once the script is used up, answer each request with the content this function makes of it.</summary>
+    public FakeOpenAiServer ReplyAlways(Func<RecordedRequest, string> content)
     {
-        Reply(content);
-        script.TryDequeue(out fallback);
+        responder = content;
         return this;
     }
 
@@ -65,6 +64,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         Completion(new JsonObject { ["role"] = "assistant", ["content"] = null, ["refusal"] = refusal }, "stop", 50, 10);
 
     private FakeOpenAiServer Completion(JsonObject message, string finishReason, int promptTokens, int completionTokens)
+    {
+        script.Enqueue(new ScriptedResponse(200, CompletionBody(message, finishReason, promptTokens, completionTokens), new Dictionary<string, string>()));
+        return this;
+    }
+
+    private static string CompletionBody(JsonObject message, string finishReason, int promptTokens, int completionTokens)
     {
         var body = new JsonObject
         {
@@ -86,8 +91,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                 ["total_tokens"] = promptTokens + completionTokens,
             },
         };
-        script.Enqueue(new ScriptedResponse(200, body.ToJsonString(), new Dictionary<string, string>()));
-        return this;
+        return body.ToJsonString();
     }
 
     public FakeOpenAiServer Fail(int status, IReadOnlyDictionary<string, string>? headers = null)
@@ -103,9 +107,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
-        requests.Enqueue(new RecordedRequest(context.Request.Path, context.Request.Headers.Authorization.ToString(), body));
+        var recorded = new RecordedRequest(context.Request.Path, context.Request.Headers.Authorization.ToString(), body);
+        requests.Enqueue(recorded);
 
-        if (!script.TryDequeue(out var response) && (response = fallback) is null)
+        if (!script.TryDequeue(out var response) && responder is not null)
+            response = new ScriptedResponse(200, CompletionBody(new JsonObject { ["role"] = "assistant", ["content"] = responder(recorded) }, "stop", 120, 40), new Dictionary<string, string>());
+        if (response is null)
         {
             context.Response.StatusCode = 500;
             await context.Response.WriteAsync("""{"error":{"message":"the test scripted no more responses"}}""");

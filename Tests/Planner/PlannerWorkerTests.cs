@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RequestPlanner.Planning;
+using RequestPlanner.Planning.Reservations;
 using RequestPlanner.Worker;
 using ServiceDefaults;
 using ServiceDefaults.Kafka;
@@ -38,9 +39,14 @@ public sealed class PlannerWorkerFixture : IAsyncLifetime
             Kafka.CreateTopic(topic, 1);
 
         OpenAi = await FakeOpenAiServer.StartAsync();
-        OpenAi.ReplyAlways(FakeOpenAiServer.PlanJson(
-            ("add greet()", "ADD", "src/app.py", ["greet"]),
-            ("call greet() from main", "EDIT", "src/app.py", ["main"])));
+        // Each request names its own function, so plans of different tests never contend for a symbol.
+        OpenAi.ReplyAlways(request =>
+        {
+            var name = DescriptionSymbols.Capture(request.LastUserMessage).First();
+            return FakeOpenAiServer.PlanJson(
+                ($"add {name}()", "ADD", "src/app.py", [name]),
+                ($"call {name}() from main", "EDIT", "src/app.py", []));
+        });
         Dependencies = await FakeRagAndSrm.StartAsync(PlannerTestKit.Context(), "src/app.py", "src/util.py");
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ApplicationName = "RequestPlanner" });
@@ -85,7 +91,7 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
     [Fact]
     public async Task A_change_request_becomes_a_ready_plan_on_plan_out_keyed_by_the_request_id()
     {
-        var request = PlannerTestKit.Request($"req-{Guid.NewGuid():N}");
+        var request = PlannerTestKit.Request($"req-{Guid.NewGuid():N}", "add greet() to the app and call it from main");
         await PublishAsync(request);
 
         var record = ReadUntil(Topics.PlanOut, r => r.Message.Key == request.Id);
@@ -96,7 +102,7 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
         Assert.Equal(PlanStatus.Ready, plan.Status);
         Assert.Equal((PlanIdentity.ForRequest(request.Id), request.Id, "llm:gpt-4o-mini"), (plan.Id, plan.ParentRequestId, plan.Planner));
         Assert.Equal("add greet()", plan.Steps[0].Goal);
-        Assert.Equal(2, plan.ReservedLeaseIds.Count);
+        Assert.Single(plan.ReservedLeaseIds);
         Assert.All(plan.ReservedLeaseIds, id => Assert.Contains(fixture.Dependencies.Srm.Leases, l => l.LeaseId == id && l.PlanId == plan.Id));
     }
 
@@ -105,7 +111,7 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
     {
         var poisonKey = $"poison-{Guid.NewGuid():N}";
         await ProduceRawAsync(poisonKey, [0xFF, 0xFF, 0xFF, 0x07, 0x01]);
-        var request = PlannerTestKit.Request($"after-poison-{Guid.NewGuid():N}", "refactor helper() in util");
+        var request = PlannerTestKit.Request($"after-poison-{Guid.NewGuid():N}", "add after_poison() to the app");
         await PublishAsync(request);
 
         var dead = ReadUntil(Topics.DeadLetter(Topics.ChangeRequestIn), r => r.Message.Key == poisonKey);
@@ -131,18 +137,28 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
         Assert.Equal(typeof(PoisonMessageException).FullName, Header(dead, KafkaHeaderNames.DeadLetterErrorType));
 
         // A later request on the same partition is planned, so the invalid one was passed over, not planned.
-        var next = PlannerTestKit.Request($"after-invalid-{Guid.NewGuid():N}");
+        var next = PlannerTestKit.Request($"after-invalid-{Guid.NewGuid():N}", "add after_invalid() to the app");
         await PublishAsync(next);
         ReadUntil(Topics.PlanOut, r => r.Message.Key == next.Id);
         Assert.DoesNotContain(ReadAll(Topics.PlanOut), r => r.Message.Key == request.Id);
     }
 
     [Fact]
-    public async Task The_service_answers_alive_and_health()
+    public async Task The_service_answers_alive_health_and_metrics_with_plan_counts()
     {
+        var request = PlannerTestKit.Request($"metrics-{Guid.NewGuid():N}", "add count_me() to the app");
+        await PublishAsync(request);
+        ReadUntil(Topics.PlanOut, r => r.Message.Key == request.Id);
+
         using var http = new HttpClient { BaseAddress = fixture.ServiceAddress };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/alive")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("rp_plans_total{", metrics);
+        Assert.Contains("status=\"Ready\"", metrics);
+        Assert.Contains("rp_planning_duration_seconds_bucket{", metrics);
+        Assert.Contains("rp_llm_tokens_in_total{", metrics);
+        Assert.DoesNotContain(PlannerTestKit.ApiKey, metrics);
     }
 
     private async Task PublishAsync(ChangeRequest request)
