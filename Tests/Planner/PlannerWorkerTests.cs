@@ -86,8 +86,6 @@ public sealed class PlannerWorkerFixture : IAsyncLifetime
 
 public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFixture<PlannerWorkerFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task A_change_request_becomes_a_ready_plan_on_plan_out_keyed_by_the_request_id()
     {
@@ -174,44 +172,10 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
         await producer.ProduceAsync(Topics.ChangeRequestIn, new Message<string, byte[]> { Key = key, Value = value, Headers = headers });
     }
 
-    private ConsumeResult<string, byte[]> ReadUntil(string topic, Func<ConsumeResult<string, byte[]>, bool> match)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var found = ReadAll(topic).FirstOrDefault(match);
-            if (found is not null) return found;
-            Thread.Sleep(100);
-        }
-        throw new TimeoutException($"No matching record on {topic} within {Timeout}.");
-    }
+    private ConsumeResult<string, byte[]> ReadUntil(string topic, Func<ConsumeResult<string, byte[]>, bool> match) =>
+        TopicReader.WaitFor(fixture.Kafka.BootstrapServers, topic, match)[0];
 
-    /// <summary>Every record of partition 0 up to the current end.</summary>
-    private List<ConsumeResult<string, byte[]>> ReadAll(string topic)
-    {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = fixture.Kafka.BootstrapServers,
-            GroupId = $"reader-{Guid.NewGuid():N}",
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-        }).Build();
-        var end = consumer.QueryWatermarkOffsets(new TopicPartition(topic, 0), Timeout).High.Value;
-        var records = new List<ConsumeResult<string, byte[]>>();
-        if (end == 0) return records;
-        consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
-        var deadline = DateTime.UtcNow + Timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (record is null) continue;
-            if (record.IsPartitionEOF) break;
-            records.Add(record);
-            if (record.Offset.Value >= end - 1) break;
-        }
-        return records;
-    }
+    private List<ConsumeResult<string, byte[]>> ReadAll(string topic) => TopicReader.ReadAll(fixture.Kafka.BootstrapServers, topic);
 
-    private static string? Header(ConsumeResult<string, byte[]> record, string name) =>
-        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+    private static string? Header(ConsumeResult<string, byte[]> record, string name) => TopicReader.Header(record, name);
 }
