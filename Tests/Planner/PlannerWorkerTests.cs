@@ -5,17 +5,12 @@ using Confluent.Kafka;
 using Contracts;
 using Contracts.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using RequestPlanner.Planning;
 using RequestPlanner.Planning.Reservations;
 using RequestPlanner.Worker;
 using ServiceDefaults;
 using ServiceDefaults.Kafka;
+using Tests.Infrastructure;
 
 namespace Tests.Planner;
 
@@ -29,8 +24,8 @@ public sealed class PlannerWorkerFixture : IAsyncLifetime
     public DevKafka Kafka { get; private set; } = null!;
     public FakeOpenAiServer OpenAi { get; private set; } = null!;
     public FakeRagAndSrm Dependencies { get; private set; } = null!;
-    public WebApplication Service { get; private set; } = null!;
-    public Uri ServiceAddress { get; private set; } = null!;
+    public KestrelTestHost Service { get; private set; } = null!;
+    public Uri ServiceAddress => Service.Address;
 
     public async Task InitializeAsync()
     {
@@ -49,10 +44,11 @@ public sealed class PlannerWorkerFixture : IAsyncLifetime
         });
         Dependencies = await FakeRagAndSrm.StartAsync(PlannerTestKit.Context(), "src/app.py", "src/util.py");
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ApplicationName = "RequestPlanner" });
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        Service = await KestrelTestHost.StartAsync("RequestPlanner", builder =>
+        {
+            builder.AddServiceDefaults();
+            builder.AddRequestPlanner();
+        }, app => app.MapDefaultEndpoints(), new Dictionary<string, string?>
         {
             ["ConnectionStrings:kafka"] = Kafka.BootstrapServers,
             ["services:srm:http:0"] = Dependencies.SrmHost.Address.ToString(),
@@ -66,17 +62,10 @@ public sealed class PlannerWorkerFixture : IAsyncLifetime
             ["Planner:Consumer:SessionTimeoutMs"] = "3000",
             ["Planner:Consumer:HeartbeatIntervalMs"] = "300",
         });
-        builder.AddServiceDefaults();
-        builder.AddRequestPlanner();
-        Service = builder.Build();
-        Service.MapDefaultEndpoints();
-        await Service.StartAsync();
-        ServiceAddress = new Uri(Service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     public async Task DisposeAsync()
     {
-        await Service.StopAsync();
         await Service.DisposeAsync();
         await Dependencies.DisposeAsync();
         await OpenAi.DisposeAsync();
