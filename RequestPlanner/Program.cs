@@ -1,7 +1,9 @@
+using RequestPlanner.Worker;
 using ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddRequestPlanner();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -15,8 +15,9 @@ internal static class ServiceEnvironment
             ["OTEL_SERVICE_NAME"] = project.Name,
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
             ["Kestrel__Endpoints__http__Url"] = httpUrl.ToString(),
-            ["Kestrel__Endpoints__http__Protocols"] = project.ServesGrpc ? "Http2" : "Http1AndHttp2",
+            ["Kestrel__Endpoints__http__Protocols"] = project.ServesGrpc ? "Http2" : "Http1",
         };
         if (project.ServesGrpc)
         {
@@ -42,13 +43,18 @@ internal static class ServiceEnvironment
                 break;
             case "requestplanner":
                 env["ConnectionStrings__kafka"] = system.KafkaBootstrapServers;
-                foreach (var setting in options.Configuration.GetSection("OpenAI").AsEnumerable(makePathsRelative: true))
-                    if (setting.Value is not null) env[$"OpenAI__{setting.Key.Replace(":", "__")}"] = setting.Value;
                 break;
             case "orchestrator":
                 env["ConnectionStrings__kafka"] = system.KafkaBootstrapServers;
                 env["ConnectionStrings__orchestratordb"] = system.DatabaseConnectionString(PipelineResources.OrchestratorDatabase);
                 break;
+        }
+
+        // LLM settings: the planner's chat model, and RagService's embeddings when a model is named.
+        if (project.Name is "requestplanner" or "ragservice")
+        {
+            foreach (var setting in options.Configuration.GetSection("OpenAI").AsEnumerable(makePathsRelative: true))
+                if (setting.Value is not null) env[$"OpenAI__{setting.Key.Replace(":", "__")}"] = setting.Value;
         }
 
         if (options.ExtraEnvironment.TryGetValue(project.Name, out var extra))

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace AppHost.Hosting;
 
 /// <summary>POSIX signals to child processes: .NET's Process.Kill only sends SIGKILL.</summary>
-internal static partial class Signals
+public static partial class Signals
 {
     public const int SigTerm = 15;
     public const int SigKill = 9;

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using AppHost.Hosting;
+using AppHost.Infrastructure;
+using Contracts;
+using Contracts.Core;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using ServiceDefaults.Kafka;
+
+namespace AppHost.Bench;
+
+/// <summary>
+/// Load for the Orchestrator through the broker: a throwaway Postgres, the in-memory dev Kafka broker
+/// (librdkafka mock cluster), the real Orchestrator as a child process, N requests submitted over HTTP,
+/// and stand-in agents that answer each stage as soon as they see it (polling the Orchestrator's database)
+/// until every request is done. Prints transitions/s and end-to-end latency (submission → done, both
+/// timestamps taken by the Orchestrator; they include the stand-ins' reaction time).
+/// </summary>
+public sealed class OrchestratorBench(int requests, int steps, int submitConcurrency, ILoggerFactory loggerFactory, Action<string> print)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger("bench");
+        print($"Starting throwaway Postgres and the in-memory dev Kafka broker ({DevKafka.InMemoryNotice})");
+        await using var postgres = await LocalPostgres.StartThrowawayAsync(logger, cancellationToken);
+        var connectionString = await postgres.CreateDatabaseAsync(PipelineResources.OrchestratorDatabase, cancellationToken);
+        using var kafka = DevKafka.Start();
+        kafka.CreatePipelineTopics(partitions: 4);
+
+        var port = FreePort.Next();
+        var url = new Uri($"http://127.0.0.1:{port}");
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["OTEL_SERVICE_NAME"] = "orchestrator",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Kestrel__Endpoints__http__Url"] = url.ToString(),
+            ["ConnectionStrings__kafka"] = kafka.BootstrapServers,
+            ["ConnectionStrings__orchestratordb"] = connectionString,
+            // No Srm in this bench: lease releases are retried in the background and do not affect the figures.
+            ["services__srm__http__0"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Orchestrator__LeaseRelease__RetryDelay"] = "00:01:00",
+        };
+        await using var orchestrator = new ServiceProcess(PipelineResources.Orchestrator, ServiceAssemblies.PathOf("Orchestrator"),
+            environment, url, url, (_, _) => { }, logger);
+        orchestrator.Start();
+        await orchestrator.WaitHealthyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        print($"Orchestrator (Release build expected) running at {url}; submitting {requests} request(s) of {steps} step(s)");
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        using var agents = new KafkaPublisher(kafka.BootstrapServers, loggerFactory.CreateLogger<KafkaPublisher>());
+        using var http = new HttpClient { BaseAddress = url };
+
+        // Warm-up: the first message on each topic pays for metadata and fetch start-up; keep that out of the figures.
+        await DriveAsync(dataSource, agents, await SubmitAsync(http, 5, cancellationToken), cancellationToken);
+
+        var clock = Stopwatch.StartNew();
+        var ids = await SubmitAsync(http, requests, cancellationToken);
+        var submitted = clock.Elapsed;
+
+        await DriveAsync(dataSource, agents, ids, cancellationToken);
+        var elapsed = clock.Elapsed;
+
+        await using var stats = dataSource.CreateCommand(
+            "SELECT (SELECT count(*) FROM history WHERE applied AND request_id = ANY($1)), " +
+            "percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at)), " +
+            "max(extract(epoch FROM updated_at - created_at)) FROM requests WHERE stage = 'done' AND id = ANY($1)");
+        stats.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        await using var reader = await stats.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var transitions = reader.GetInt64(0);
+        var percentiles = reader.GetFieldValue<double[]>(1);
+        var max = reader.GetDouble(2);
+        print($"requests: {requests}, steps per plan: {steps}, applied transitions: {transitions}");
+        print($"submission: {requests / submitted.TotalSeconds:0} requests/s over HTTP ({submitted.TotalSeconds:0.00} s)");
+        print($"total: {elapsed.TotalSeconds:0.00} s, {transitions / elapsed.TotalSeconds:0} transitions/s through the broker");
+        print($"end-to-end latency (submitted → done): p50 {percentiles[0] * 1000:0} ms, p95 {percentiles[1] * 1000:0} ms, p99 {percentiles[2] * 1000:0} ms, max {max * 1000:0} ms");
+        await reader.CloseAsync();
+
+        // Where the time goes: mean time from a request's previous transition to each trigger (one broker hop plus the stand-in's reaction).
+        await using var hops = dataSource.CreateCommand(
+            "SELECT trigger, avg(gap) * 1000 FROM (SELECT trigger, seq, extract(epoch FROM at - lag(at) OVER (PARTITION BY request_id ORDER BY seq)) AS gap " +
+            "FROM history WHERE applied AND request_id = ANY($1)) t WHERE gap IS NOT NULL GROUP BY trigger ORDER BY min(seq)");
+        hops.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        await using var hopReader = await hops.ExecuteReaderAsync(cancellationToken);
+        var parts = new List<string>();
+        while (await hopReader.ReadAsync(cancellationToken)) parts.Add($"{hopReader.GetString(0)} {hopReader.GetDouble(1):0} ms");
+        print("mean time since the previous transition: " + string.Join(", ", parts));
+        return 0;
+    }
+
+    private sealed record Submitted(string Id, string Stage, string Location);
+
+    private async Task<List<string>> SubmitAsync(HttpClient http, int count, CancellationToken cancellationToken)
+    {
+        using var gate = new SemaphoreSlim(submitConcurrency);
+        var submissions = Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                using var response = await http.PostAsJsonAsync("/api/change-requests",
+                    new { repo = "https://example.test/bench.git", branch = "main", description = $"bench request {i}", requester = "bench" }, cancellationToken);
+                response.EnsureSuccessStatusCode();
+                return (await response.Content.ReadFromJsonAsync<Submitted>(cancellationToken))!.Id;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        return [.. await Task.WhenAll(submissions)];
+    }
+
+    /// <summary>Answers each stage once per request, as the later agents would, until every request is done.</summary>
+    private async Task DriveAsync(NpgsqlDataSource dataSource, KafkaPublisher agents, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var answered = new Dictionary<string, string>();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand("SELECT id, stage, pending_tasks FROM requests WHERE stage NOT IN ('done', 'regress') AND id = ANY($1)");
+            command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+            var open = new List<(string Id, string Stage, string[] Pending)>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken)) open.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2)));
+            }
+            if (open.Count == 0) return;
+            if (deadline.Elapsed > Timeout) throw new TimeoutException($"{open.Count} request(s) did not finish within {Timeout}.");
+
+            var publishes = new List<Task>();
+            foreach (var (id, stage, pending) in open)
+            {
+                if (answered.TryGetValue(id, out var seen) && seen == stage) continue;
+                answered[id] = stage;
+                foreach (var (topic, message) in Answer(id, stage, pending))
+                    publishes.Add(agents.PublishAsync(new OutgoingMessage(topic, id, message.ToByteArray(), message.Descriptor.FullName, OutgoingMessage.NewMessageId(), null), cancellationToken));
+            }
+            await Task.WhenAll(publishes);
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
+    private IEnumerable<(string Topic, IMessage Message)> Answer(string id, string stage, string[] pending)
+    {
+        switch (stage)
+        {
+            case "plan_phase":
+                var plan = new Plan { Id = "plan-" + id, ParentRequestId = id, Status = PlanStatus.Ready, Planner = "bench" };
+                for (var i = 0; i < steps; i++) plan.Steps.Add(new Step { Order = i + 1, Goal = $"step {i + 1}", Kind = Step.Types.Kind.Edit, Path = $"src/f{i}.cs" });
+                yield return (Topics.PlanOut, plan);
+                break;
+            case "code_phase":
+                foreach (var task in pending)
+                    yield return (Topics.CommitResultOut, new CommitResult { RequestId = id, TaskId = task, Status = CommitResult.Types.Status.Success, CommitSha = "bench" });
+                break;
+            case "build1":
+            case "build2":
+                yield return (Topics.BuildReportOut, new BuildReport { RequestId = id, Status = BuildReport.Types.Status.Passed, BuildId = stage });
+                break;
+            case "test_plan":
+                yield return (Topics.TestSpecOut, new TestSpec { RequestId = id, Cases = { "case" } });
+                break;
+            case "test_build":
+                yield return (Topics.GeneratedTestsOut, new GeneratedTests { RequestId = id, Precheck = GeneratedTests.Types.Precheck.Passed });
+                break;
+        }
+    }
+}

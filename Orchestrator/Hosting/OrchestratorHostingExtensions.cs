@@ -1,0 +1,78 @@
+using Contracts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orchestrator.Api;
+using Orchestrator.Leases;
+using Orchestrator.Messaging;
+using Orchestrator.Metrics;
+using Orchestrator.Persistence;
+using Orchestrator.Scheduling;
+using Orchestrator.Workflow;
+using ServiceDefaults.Grpc;
+using ServiceDefaults.Kafka;
+using ServiceDefaults.Postgres;
+
+namespace Orchestrator.Hosting;
+
+/// <summary>Everything the Orchestrator registers and maps; Program.cs calls these two methods.</summary>
+public static class OrchestratorHostingExtensions
+{
+    public const string DatabaseConnectionName = "orchestratordb";
+    public const string SrmServiceName = "srm";
+
+    public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.Configure<WorkflowOptions>(configuration.GetSection(WorkflowOptions.Section));
+        services.Configure<OutboxRelayOptions>(configuration.GetSection(OutboxRelayOptions.Section));
+        services.Configure<LeaseReleaseOptions>(configuration.GetSection(LeaseReleaseOptions.Section));
+        services.Configure<ResubmitOptions>(configuration.GetSection(ResubmitOptions.Section));
+        services.Configure<ApiKeyOptions>(configuration.GetSection(ApiKeyOptions.Section));
+
+        builder.AddNpgsqlDataSource(DatabaseConnectionName);
+        builder.AddPostgresMigrations(typeof(OrchestratorHostingExtensions).Assembly, DatabaseConnectionName);
+
+        services.AddSingleton(sp => new RequestWorkflow(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<OrchestratorSignals>();
+        services.AddSingleton<OrchestratorMetrics>();
+        services.AddSingleton<RequestStore>();
+        services.AddSingleton<RequestQueries>();
+        services.AddSingleton<ApiKeyFilter>();
+
+        var kafka = configuration.GetSection(OrchestratorKafkaOptions.Section).Get<OrchestratorKafkaOptions>() ?? new OrchestratorKafkaOptions();
+        builder.AddKafkaProducer(OrchestratorKafkaOptions.ConnectionName);
+        if (kafka.ConsumerEnabled) builder.AddKafkaConsumer<OrchestratorMessageHandler, WebApplicationBuilder>(OrchestratorKafkaOptions.ConnectionName, options =>
+        {
+            options.GroupId = OrchestratorKafkaOptions.GroupId;
+            options.Topics = [.. Topics.All];
+            options.MaxRetries = kafka.MaxRetries;
+            options.RetryDelay = kafka.RetryDelay;
+            options.SessionTimeoutMs = kafka.SessionTimeoutMs;
+            options.HeartbeatIntervalMs = kafka.HeartbeatIntervalMs;
+            options.ConsumerProperties["fetch.wait.max.ms"] = kafka.FetchWaitMaxMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
+        builder.AddKafkaHealthCheck(OrchestratorKafkaOptions.ConnectionName);
+        services.AddSingleton<IOutboxPublisher, KafkaOutboxPublisher>();
+
+        // http://srm resolves through service discovery (services__srm__http__0), as Aspire injects it.
+        services.AddGrpcClient(SrmServiceName);
+        services.TryAddSingleton<ILeaseReleaser>(sp => new SrmLeaseReleaser(sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
+
+        services.AddSingleton<OutboxRelay>();
+        if (configuration.GetSection(OutboxRelayOptions.Section).Get<OutboxRelayOptions>()?.RelayEnabled ?? true)
+            services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
+        services.AddHostedService<LeaseReleaseWorker>();
+        services.AddHostedService<ResubmitWorker>();
+        services.AddHostedService<StageCountsSampler>();
+        return builder;
+    }
+
+    public static WebApplication MapOrchestrator(this WebApplication app)
+    {
+        app.MapChangeRequestApi();
+        app.MapWebPage();
+        return app;
+    }
+}

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using Contracts;
+using Contracts.Core;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Orchestrator.Metrics;
+using Orchestrator.Workflow;
+
+namespace Orchestrator.Persistence;
+
+/// <summary>
+/// The write side: every input (a consumed message, an HTTP submission, a resubmission) is decided by
+/// <see cref="RequestWorkflow"/> and written in ONE transaction: inbox row, request state, history and
+/// outbox rows (and a pending lease release when the request ended). The row lock on the request
+/// serializes inputs for the same request across consumers, HTTP and background workers.
+/// </summary>
+public sealed class RequestStore(
+    NpgsqlDataSource dataSource,
+    RequestWorkflow workflow,
+    OrchestratorSignals signals,
+    OrchestratorMetrics metrics,
+    TimeProvider time,
+    ILogger<RequestStore> logger)
+{
+    /// <summary>Topics the Orchestrator publishes to and also consumes: its own messages come back on them.</summary>
+    private static readonly HashSet<string> OwnTopics =
+        [Topics.ChangeRequestIn, Topics.DeepPlanIn, Topics.CodeTaskOut, Topics.RegressionOut];
+
+    /// <summary>Applies one consumed message, unless its identity is already in the inbox.</summary>
+    public async Task<ApplyOutcome> ApplyAsync(string requestId, IMessage message, MessageSource source, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        if (!await TryInsertInboxAsync(connection, transaction, requestId, source, cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            metrics.Duplicate(source.Topic);
+            logger.LogDebug("Duplicate {MessageId} from {Source} ignored (already in the inbox)", source.MessageId, source);
+            return ApplyOutcome.Duplicate;
+        }
+        if (OwnTopics.Contains(source.Topic) && await IsOwnMessageAsync(connection, transaction, source.MessageId, cancellationToken))
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return ApplyOutcome.OwnMessage;
+        }
+
+        var current = await LoadForUpdateAsync(connection, transaction, requestId, cancellationToken);
+        var decision = workflow.Decide(current, message, source);
+        if (decision.State is null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogWarning("{MessageType} {MessageId} from {Source} names request {RequestId}, which this Orchestrator does not know; it was recorded and skipped. Submit the request first (POST /api/change-requests or change.request.in).",
+                message.Descriptor.Name, source.MessageId, source, requestId);
+            return ApplyOutcome.UnknownRequest;
+        }
+        return await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
+    }
+
+    /// <summary>
+    /// A submission through the HTTP front door: creates the request, applies crq (so a plan that
+    /// overtakes our own change.request.in record still finds the request in plan_phase) and queues the
+    /// ChangeRequest for change.request.in, all in one transaction.
+    /// </summary>
+    public async Task<RequestState> SubmitAsync(ChangeRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var source = MessageSource.Http(request.Id);
+        var decision = workflow.Decide(null, request, source);
+        OutboundMessage submission = new(Topics.ChangeRequestIn, request.Id, request, MessageId: request.Id);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await WriteAndCommitAsync(connection, transaction, null, decision, [submission], started, cancellationToken);
+        return decision.State!;
+    }
+
+    /// <summary>Resubmits a BLOCKED request whose back-off elapsed or whose conflicting plan ended; no-op otherwise.</summary>
+    public async Task<ApplyOutcome> ResubmitAsync(string requestId, string reason, bool onlyWhenDue, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = await LoadForUpdateAsync(connection, transaction, requestId, cancellationToken);
+        if (current is null || !RequestWorkflow.IsWaitingToResubmit(current) || (onlyWhenDue && current.ResubmitAt > time.GetUtcNow()))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return ApplyOutcome.NoEffect;
+        }
+        // Deterministic id: the resubmission of attempt N is the same message however often it is decided.
+        var source = MessageSource.Scheduler($"resubmit:{requestId}:{current.Attempts + 1}");
+        var decision = workflow.Resubmit(current, reason, source);
+        return await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
+    }
+
+    /// <summary>Requests waiting to be resubmitted because <paramref name="planId"/> held leases they needed.</summary>
+    public async Task<IReadOnlyList<string>> BlockedByAsync(string planId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id FROM requests WHERE resubmit_at IS NOT NULL AND blocked_by @> ARRAY[$1]::text[] ORDER BY created_at");
+        command.Parameters.Add(new NpgsqlParameter { Value = planId });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    /// <summary>Requests whose resubmission back-off has elapsed.</summary>
+    public async Task<IReadOnlyList<string>> DueForResubmissionAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id FROM requests WHERE resubmit_at IS NOT NULL AND resubmit_at <= $1 ORDER BY resubmit_at LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    private async Task<ApplyOutcome> WriteAndCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        RequestState? current, Decision decision, IReadOnlyList<OutboundMessage> extraOutbox, long started, CancellationToken cancellationToken)
+    {
+        var outbox = extraOutbox.Concat(decision.Outbox).ToList();
+        if (!decision.HasEffects && outbox.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken); // keeps the inbox row
+            return ApplyOutcome.NoEffect;
+        }
+
+        var state = decision.State! with { Version = (current?.Version ?? 0) + 1 };
+        var now = time.GetUtcNow();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(current is null ? RequestRows.Insert(state) : RequestRows.Update(state, current.Version));
+        foreach (var entry in decision.History) batch.BatchCommands.Add(HistoryInsert(state.Id, entry));
+        var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
+        foreach (var message in outbox) batch.BatchCommands.Add(OutboxInsert(message, traceParent, now));
+        if (decision.ReleasePlanId is { } planId) batch.BatchCommands.Add(LeaseReleaseInsert(planId, state.Id, now));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (current is not null && batch.BatchCommands[0].RecordsAffected != 1)
+        {
+            // Only possible if a row was written without the row lock; retrying re-reads it.
+            throw new InvalidOperationException($"Request {state.Id} changed concurrently (expected version {current.Version}); the input will be retried.");
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        signals.Committed(wroteOutbox: outbox.Count > 0);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        foreach (var entry in decision.History) metrics.Recorded(entry, elapsed);
+        foreach (var entry in decision.History.Where(e => e.Applied))
+        {
+            logger.LogInformation("Request {RequestId}: {Trigger} {From} -> {To} ({Source})",
+                state.Id, entry.Trigger.Name(), entry.From.Name(), entry.To.Name(), entry.Source);
+        }
+        return ApplyOutcome.Applied;
+    }
+
+    private static async Task<bool> TryInsertInboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string requestId, MessageSource source, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO inbox (message_id, topic, partition, \"offset\", request_id, received_at) VALUES ($1, $2, $3, $4, $5, now()) " +
+            "ON CONFLICT (message_id) DO NOTHING", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = source.MessageId });
+        command.Parameters.Add(new NpgsqlParameter { Value = source.Topic });
+        command.Parameters.Add(new NpgsqlParameter { Value = source.Partition ?? -1 });
+        command.Parameters.Add(new NpgsqlParameter { Value = source.Offset ?? -1 });
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static async Task<bool> IsOwnMessageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string messageId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM outbox WHERE message_id = $1)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = messageId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task<RequestState?> LoadForUpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string requestId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {RequestRows.Columns} FROM requests WHERE id = $1 FOR UPDATE", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? RequestRows.Read(reader) : null;
+    }
+
+    private static NpgsqlBatchCommand HistoryInsert(string requestId, HistoryEntry entry)
+    {
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO history (request_id, at, trigger, from_stage, to_stage, applied, source_topic, source_partition, source_offset, message_id, detail) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter { Value = requestId });
+        p.Add(new NpgsqlParameter { Value = entry.At });
+        p.Add(new NpgsqlParameter { Value = entry.Trigger.Name() });
+        p.Add(new NpgsqlParameter { Value = entry.From.Name() });
+        p.Add(new NpgsqlParameter { Value = entry.To.Name() });
+        p.Add(new NpgsqlParameter { Value = entry.Applied });
+        p.Add(new NpgsqlParameter { Value = entry.Source.Topic });
+        p.Add(new NpgsqlParameter { Value = (object?)entry.Source.Partition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = (object?)entry.Source.Offset ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        p.Add(new NpgsqlParameter { Value = entry.Source.MessageId });
+        p.Add(new NpgsqlParameter { Value = entry.Detail });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand OutboxInsert(OutboundMessage message, string? traceParent, DateTimeOffset now)
+    {
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO outbox (topic, key, payload, message_type, message_id, traceparent, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter { Value = message.Topic });
+        p.Add(new NpgsqlParameter { Value = message.Key });
+        p.Add(new NpgsqlParameter { Value = message.Message.ToByteArray() });
+        p.Add(new NpgsqlParameter { Value = message.Message.Descriptor.FullName });
+        p.Add(new NpgsqlParameter { Value = message.MessageId });
+        p.Add(new NpgsqlParameter { Value = (object?)traceParent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = now });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand LeaseReleaseInsert(string planId, string requestId, DateTimeOffset now)
+    {
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO lease_releases (plan_id, request_id, created_at, next_attempt_at) VALUES ($1, $2, $3, $3) ON CONFLICT (plan_id) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter { Value = planId });
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        return command;
+    }
+}

@@ -1,0 +1,263 @@
+using System.Security.Cryptography;
+using System.Text;
+using Contracts;
+using Contracts.Core;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Orchestrator.Workflow;
+
+/// <summary>
+/// The decision layer: given a request's current state and one input, decides the new state, the
+/// timeline entries and the messages to publish. Pure apart from reading the clock, so every rule of
+/// the issue is unit-testable; persistence applies a <see cref="Decision"/> in one transaction.
+/// </summary>
+public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
+{
+    /// <summary>Decides what one pipeline message does to its request (<paramref name="current"/> null when unknown).</summary>
+    public Decision Decide(RequestState? current, IMessage message, MessageSource source)
+    {
+        if (message is ChangeRequest request) return OnChangeRequest(current, request, source);
+        if (current is null) return Decision.UnknownRequest;
+        var builder = new Builder(this, current, source, created: false);
+        switch (message)
+        {
+            case Plan plan: OnPlan(builder, plan); break;
+            case CommitResult commit: OnCommit(builder, commit); break;
+            case BuildReport report: OnBuildReport(builder, report); break;
+            case TestSpec spec:
+                builder.Fire(Trigger.Tspec, $"test spec with {spec.Cases.Count} case(s)");
+                break;
+            case GeneratedTests tests: OnGeneratedTests(builder, tests); break;
+            default:
+                // DeepPlan, TaskBundle, RegressionTicket: what we (or others) publish; no trigger.
+                return Decision.Nothing(current);
+        }
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Submits a BLOCKED request again (its back-off elapsed, or a request it conflicted with ended).
+    /// Does nothing unless the request is still waiting in plan_phase.
+    /// </summary>
+    public Decision Resubmit(RequestState current, string reason, MessageSource source)
+    {
+        if (current.Stage != Phase.PlanPhase || current.ResubmitAt is null) return Decision.Nothing(current);
+        var attempt = current.Attempts + 1;
+        var builder = new Builder(this, current, source, created: false);
+        builder.State = current with { Attempts = attempt, ResubmitAt = null, BlockedBy = [] };
+        builder.Fire(Trigger.Resubmit, $"attempt {attempt}: {reason}");
+        builder.Publish(Topics.ChangeRequestIn, builder.State.ToChangeRequest(attempt));
+        return builder.Build();
+    }
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    private int MaxDetailLength => options.MaxDetailLength;
+
+    /// <summary>True while a BLOCKED request waits in plan_phase to be submitted again.</summary>
+    public static bool IsWaitingToResubmit(RequestState state) => state.Stage == Phase.PlanPhase && state.ResubmitAt is not null;
+
+    private Decision OnChangeRequest(RequestState? current, ChangeRequest request, MessageSource source)
+    {
+        var errors = ChangeRequestRules.Validate(request);
+        if (errors.Count > 0) throw new InvalidMessageException("Invalid change request: " + ChangeRequestRules.Describe(errors));
+
+        var created = current is null;
+        var builder = new Builder(this, current ?? RequestState.New(request, time.GetUtcNow()), source, created);
+        if (builder.State.Stage != Phase.Idle)
+        {
+            builder.Ignore(Trigger.Crq, $"request already submitted (attempt {builder.State.Attempts})");
+            return builder.Build();
+        }
+        if (builder.Fire(Trigger.Crq, $"submitted by {request.Requester} for {request.Repo}@{request.Branch}"))
+        {
+            builder.Publish(Topics.DeepPlanIn, new DeepPlan { RequestId = request.Id, Request = request.Clone() });
+        }
+        return builder.Build();
+    }
+
+    private void OnPlan(Builder builder, Plan plan)
+    {
+        var status = plan.Status == PlanStatus.Unspecified
+            ? (plan.Steps.Count > 0 ? PlanStatus.Ready : PlanStatus.Failed) // seed-era plans carry no status
+            : plan.Status;
+        var state = builder.State;
+        switch (status)
+        {
+            case PlanStatus.Ready:
+                if (state.Stage != Phase.PlanPhase)
+                {
+                    builder.Fire(Trigger.Plan, $"plan {plan.Id}");
+                    return;
+                }
+                var tasks = plan.Steps.Select((step, index) => new CodeTask { TaskId = TaskId(plan, index), Step = step.Clone() }).ToList();
+                builder.State = state with
+                {
+                    PlanId = plan.Id, Plan = plan.Clone(), PendingTasks = tasks.Select(t => t.TaskId).Order(StringComparer.Ordinal).ToList(),
+                    ResubmitAt = null, BlockedBy = [],
+                };
+                builder.Fire(Trigger.Plan, $"plan {plan.Id} ready with {tasks.Count} step(s) by {Label(plan.Planner)}");
+                var bundle = new TaskBundle { RequestId = state.Id, PlanId = plan.Id, Repo = state.Repo, Branch = state.Branch };
+                bundle.Tasks.AddRange(tasks);
+                builder.Publish(Topics.CodeTaskOut, bundle);
+                if (tasks.Count == 0) builder.Fire(Trigger.CodeOk, "the plan has no steps: nothing to code");
+                return;
+
+            case PlanStatus.Blocked:
+                if (state.Stage == Phase.PlanPhase && state.ResubmitAt is not null)
+                {
+                    builder.Ignore(Trigger.PlanBlocked, $"already waiting to resubmit attempt {state.Attempts + 1}");
+                    return;
+                }
+                var conflicts = DescribeConflicts(plan);
+                if (state.Stage == Phase.PlanPhase && state.Attempts >= options.MaxPlanAttempts)
+                {
+                    builder.State = state with { PlanId = NullIfEmpty(plan.Id) ?? state.PlanId };
+                    builder.Fire(Trigger.PlanFail, $"blocked after {state.Attempts} attempt(s) by {conflicts}");
+                    return;
+                }
+                if (state.Stage == Phase.PlanPhase)
+                {
+                    var waitUntil = time.GetUtcNow() + options.BackoffFor(state.Attempts);
+                    builder.State = state with
+                    {
+                        PlanId = NullIfEmpty(plan.Id) ?? state.PlanId, ResubmitAt = waitUntil,
+                        BlockedBy = plan.Conflicts.Select(c => c.HolderPlanId).Where(id => id.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList(),
+                    };
+                    builder.Fire(Trigger.PlanBlocked, $"attempt {state.Attempts} blocked by {conflicts}; resubmitting when they end or at {waitUntil:O}");
+                    return;
+                }
+                builder.Fire(Trigger.PlanBlocked, $"plan {plan.Id} blocked by {conflicts}");
+                return;
+
+            default:
+                if (state.Stage == Phase.PlanPhase) builder.State = state with { PlanId = NullIfEmpty(plan.Id) ?? state.PlanId };
+                var reasons = plan.Errors.Count > 0 ? string.Join("; ", plan.Errors)
+                    : plan.Rationale.Count > 0 ? string.Join("; ", plan.Rationale)
+                    : "the planner gave no reason";
+                builder.Fire(Trigger.PlanFail, $"plan {plan.Id} failed: {reasons}");
+                return;
+        }
+    }
+
+    private static void OnCommit(Builder builder, CommitResult commit)
+    {
+        var state = builder.State;
+        if (commit.Status != CommitResult.Types.Status.Success)
+        {
+            var why = commit.Status == CommitResult.Types.Status.Failure ? "failed" : "came back without a status";
+            builder.Fire(Trigger.CodeFail, $"commit for task {commit.TaskId} {why}: {commit.Message}");
+            return;
+        }
+        if (state.Stage != Phase.CodePhase)
+        {
+            builder.Fire(Trigger.TaskOk, $"task {commit.TaskId} committed {commit.CommitSha}");
+            return;
+        }
+        if (!state.PendingTasks.Contains(commit.TaskId, StringComparer.Ordinal))
+        {
+            builder.Ignore(Trigger.TaskOk, $"task {commit.TaskId} is not pending (unknown or already committed)");
+            return;
+        }
+        var pending = state.PendingTasks.Where(id => id != commit.TaskId).ToList();
+        builder.State = state with { PendingTasks = pending };
+        if (pending.Count == 0)
+            builder.Fire(Trigger.CodeOk, $"task {commit.TaskId} committed {commit.CommitSha}; all tasks committed");
+        else
+            builder.Fire(Trigger.TaskOk, $"task {commit.TaskId} committed {commit.CommitSha}; {pending.Count} pending");
+    }
+
+    private static void OnBuildReport(Builder builder, BuildReport report)
+    {
+        switch (report.Status)
+        {
+            case BuildReport.Types.Status.Passed:
+                var trigger = builder.State.Stage == Phase.Build2 ? Trigger.Build2Ok : Trigger.BuildOk;
+                builder.Fire(trigger, $"build {report.BuildId} passed");
+                break;
+            case BuildReport.Types.Status.Failed:
+                builder.Fire(Trigger.BuildFail, $"build {report.BuildId} failed: {report.Log}");
+                break;
+            default:
+                builder.Fire(Trigger.BuildFail, $"build {report.BuildId} reported no status: {report.Log}");
+                break;
+        }
+    }
+
+    private static void OnGeneratedTests(Builder builder, GeneratedTests tests)
+    {
+        if (tests.Precheck == GeneratedTests.Types.Precheck.Passed)
+            builder.Fire(Trigger.GtOk, $"{tests.Files.Count} generated test file(s) passed the precheck");
+        else
+            builder.Fire(Trigger.GtFail, $"generated tests precheck {tests.Precheck}: {tests.Message}");
+    }
+
+    private static string TaskId(Plan plan, int index) => $"{plan.Id}/task-{index + 1}";
+
+    private static string Label(string planner) => planner.Length > 0 ? planner : "an unnamed planner";
+
+    private static string? NullIfEmpty(string value) => value.Length > 0 ? value : null;
+
+    private static string DescribeConflicts(Plan plan)
+    {
+        if (plan.Conflicts.Count == 0)
+            return plan.Errors.Count > 0 ? string.Join("; ", plan.Errors) : "unnamed conflicts";
+        return string.Join(", ", plan.Conflicts.Select(c =>
+            $"{c.FqName} held by plan {c.HolderPlanId} (lease {c.HolderLeaseId}" +
+            (c.ExpiresAt is null ? ")" : $", until {c.ExpiresAt.ToDateTimeOffset():O})")));
+    }
+
+    /// <summary>Accumulates one decision: applies table transitions, records ignored triggers, collects outbox messages.</summary>
+    private sealed class Builder(RequestWorkflow workflow, RequestState state, MessageSource source, bool created)
+    {
+        private readonly DateTimeOffset now = workflow.Now;
+        private readonly int maxDetailLength = workflow.MaxDetailLength;
+        private readonly List<HistoryEntry> history = [];
+        private readonly List<OutboundMessage> outbox = [];
+        private bool ended;
+
+        public RequestState State { get; set; } = state;
+
+        /// <summary>Applies <paramref name="trigger"/> when the table allows it in the current stage; records it either way.</summary>
+        public bool Fire(Trigger trigger, string detail)
+        {
+            var from = State.Stage;
+            if (!TransitionTable.TryFire(from, trigger, out var to))
+            {
+                Ignore(trigger, $"not valid in {from.Name()}: {detail}");
+                return false;
+            }
+            detail = Truncate(detail);
+            State = State with { Stage = to, UpdatedAt = now };
+            history.Add(new HistoryEntry(now, trigger, from, to, Applied: true, detail, source));
+            if (to == Phase.Regress)
+            {
+                Publish(Topics.RegressionOut, new RegressionTicket
+                {
+                    RequestId = State.Id, Stage = from, Reason = detail, SourceTopic = source.Topic, RaisedAt = Timestamp.FromDateTimeOffset(now),
+                });
+            }
+            if (TransitionTable.IsTerminal(to)) ended = true;
+            return true;
+        }
+
+        public void Ignore(Trigger trigger, string detail) =>
+            history.Add(new HistoryEntry(now, trigger, State.Stage, State.Stage, Applied: false, Truncate(detail), source));
+
+        public void Publish(string topic, IMessage message) =>
+            outbox.Add(new OutboundMessage(topic, State.Id, message, DerivedMessageId(source.MessageId, outbox.Count)));
+
+        public Decision Build() => new(State, history, outbox, created, ended, ended ? State.PlanId : null);
+
+        private string Truncate(string text) =>
+            text.Length <= maxDetailLength ? text : text[..maxDetailLength] + "…";
+    }
+
+    /// <summary>Outbound ids derive from the input's id, so deciding the same input twice yields the same ids.</summary>
+    private static string DerivedMessageId(string sourceMessageId, int index)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sourceMessageId}\n{index}"));
+        return new Guid(hash.AsSpan(0, 16)).ToString();
+    }
+}

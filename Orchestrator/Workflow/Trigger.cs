@@ -1,0 +1,24 @@
+namespace Orchestrator.Workflow;
+
+/// <summary>
+/// What moves a request between stages. The seed's triggers (crq, plan, code_ok, build_ok, tspec, gt_ok,
+/// gt_fail, build2_ok, build_fail) plus the ones its prose implies but never named: a BLOCKED plan and its
+/// resubmission, a FAILED plan, a single commit clearing one task, and a failed commit.
+/// </summary>
+public enum Trigger
+{
+    Crq,
+    Plan,
+    PlanBlocked,
+    Resubmit,
+    PlanFail,
+    TaskOk,
+    CodeOk,
+    CodeFail,
+    BuildOk,
+    Tspec,
+    GtOk,
+    GtFail,
+    Build2Ok,
+    BuildFail,
+}

@@ -1,0 +1,28 @@
+namespace Orchestrator.Workflow;
+
+/// <summary>Knobs of the workflow, bound from <c>Orchestrator:Workflow</c>.</summary>
+public sealed class WorkflowOptions
+{
+    public const string Section = "Orchestrator:Workflow";
+
+    /// <summary>Submissions of a request (the first included) before a BLOCKED plan regresses it.</summary>
+    public int MaxPlanAttempts { get; set; } = 5;
+
+    /// <summary>Back-off before resubmitting a BLOCKED request; doubles with every attempt.</summary>
+    public TimeSpan ResubmitBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan MaxResubmitBackoff { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>A non-terminal request with no transition for this long counts as stalled (metric).</summary>
+    public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Longest text kept in a timeline detail or ticket reason.</summary>
+    public int MaxDetailLength { get; set; } = 2000;
+
+    public TimeSpan BackoffFor(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Clamp(attempt - 1, 0, 20));
+        var backoff = TimeSpan.FromTicks((long)Math.Min(ResubmitBackoff.Ticks * factor, MaxResubmitBackoff.Ticks));
+        return backoff < TimeSpan.Zero ? TimeSpan.Zero : backoff;
+    }
+}

@@ -1,0 +1,45 @@
+using Contracts;
+using Contracts.Core;
+using Microsoft.Extensions.Logging;
+using RequestPlanner.Planning;
+using RequestPlanner.Planning.Requests;
+using ServiceDefaults.Kafka;
+
+namespace RequestPlanner.Worker;
+
+/// <summary>
+/// One record of <c>change.request.in</c>: parse, validate, plan, publish the <see cref="Plan"/> on
+/// <c>plan.out</c> keyed by the request id. Malformed or invalid requests are poison (dead-lettered at once
+/// with the reason, never planned); a dependency that is down throws, and the consumer loop retries the
+/// record and dead-letters it after its retries. Planning is idempotent per request (the plan id is derived
+/// from the request id), so a retry or redelivery publishes the same plan again and reserves nothing new.
+/// </summary>
+public sealed class ChangeRequestHandler(ChangeRequestPlanner planner, IKafkaPublisher publisher, ILogger<ChangeRequestHandler> logger)
+    : IKafkaMessageHandler
+{
+    public async Task HandleAsync(ConsumedMessage message, CancellationToken cancellationToken)
+    {
+        var request = message.Parse<ChangeRequest>();
+        var errors = ChangeRequestValidator.Validate(request);
+        if (errors.Count > 0)
+        {
+            throw new PoisonMessageException(
+                $"Change request {message.Position} is invalid and was not planned: {string.Join("; ", errors)}. " +
+                "Fix the request and submit it again.");
+        }
+        if (message.Key != request.Id)
+            logger.LogWarning("Change request {RequestId} arrived with key {Key}; the plan is keyed by the request id", request.Id, message.Key);
+
+        Plan plan;
+        try
+        {
+            plan = await planner.PlanAsync(request, cancellationToken);
+        }
+        catch (InvalidChangeRequestException e)
+        {
+            throw new PoisonMessageException($"Change request {message.Position} is invalid and was not planned: {string.Join("; ", e.Errors)}.", e);
+        }
+
+        await publisher.PublishAsync(Topics.PlanOut, request.Id, plan, cancellationToken);
+    }
+}

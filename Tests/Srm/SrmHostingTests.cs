@@ -1,0 +1,36 @@
+using Contracts.Health;
+using Contracts.Srm;
+using ServiceDefaults.Grpc;
+using static Tests.Srm.Symbols;
+
+namespace Tests.Srm;
+
+/// <summary>The Srm's wiring: gRPC health, readiness, and its metrics on /metrics (Prometheus text).</summary>
+public sealed class SrmHostingTests(SrmServerFixture server) : IClassFixture<SrmServerFixture>
+{
+    private SrmTestHost Srm => server.Host;
+
+    [Fact]
+    public async Task Grpc_health_reports_the_srm_service_serving()
+    {
+        var reply = await Srm.Client.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
+            GrpcHealthEndpoints.ServiceName, "Check", new HealthCheckRequest { Service = "srm.v1.Srm" });
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+    }
+
+    [Fact]
+    public async Task Metrics_endpoint_exposes_reservation_counts_by_result()
+    {
+        var repo = NewRepo();
+        await Srm.ReserveAsync(Reserve(repo, "App.A", "plan-a"));
+        await Assert.ThrowsAsync<RpcException>(() => Srm.ReserveAsync(Reserve(repo, "App.A", "plan-b")));
+
+        var text = await Srm.Http.GetStringAsync("/metrics");
+
+        Assert.Contains("srm_reservations_total{", text);
+        Assert.Contains("result=\"granted\"", text);
+        Assert.Contains("result=\"conflict\"", text);
+        Assert.Contains("srm_request_duration_seconds_bucket{", text);
+    }
+}
