@@ -19,7 +19,6 @@ public sealed class FileSelector(IndexingOptions options, ILogger? logger = null
         var full = Path.GetFullPath(root);
         if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"Repository folder '{root}' does not exist; pass the path of a working tree.");
         var listed = await TryGitLsFilesAsync(full, cancellationToken).ConfigureAwait(false);
-        if (listed is null) log.LogInformation("No git repository at {Root}; walking the folder with .gitignore rules", full);
         var candidates = listed ?? Walk(full, cancellationToken);
         return candidates
             .Where(p => !options.IsExcludedPath(p))
@@ -31,7 +30,8 @@ public sealed class FileSelector(IndexingOptions options, ILogger? logger = null
 
     private async Task<List<string>?> TryGitLsFilesAsync(string root, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(Path.Combine(root, ".git")) && !File.Exists(Path.Combine(root, ".git"))) return null;
+        // No check for a .git folder: the root may be a subfolder of a repository, and git finds the repository
+        // upwards (ls-files then lists paths relative to the root, as wanted).
         try
         {
             var start = new ProcessStartInfo("git")
@@ -50,10 +50,12 @@ public sealed class FileSelector(IndexingOptions options, ILogger? logger = null
             var output = await stdout.ConfigureAwait(false);
             if (process.ExitCode != 0)
             {
-                log.LogWarning("git ls-files failed in {Root} ({Error}); falling back to walking the folder", root, (await stderr.ConfigureAwait(false)).Trim());
+                log.LogInformation("Not a git working tree ({Root}: {Error}); walking the folder with .gitignore rules", root, (await stderr.ConfigureAwait(false)).Trim());
                 return null;
             }
-            return output.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToList();
+            var files = output.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToList();
+            // Nothing listed: a folder ignored by an enclosing repository, or an empty one; the walker decides.
+            return files.Count > 0 ? files : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {

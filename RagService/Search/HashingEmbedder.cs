@@ -22,11 +22,8 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
     public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var vectors = new float[texts.Count][];
-        for (var i = 0; i < texts.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            vectors[i] = Embed(texts[i]);
-        }
+        // CPU-bound and independent per text: use the cores for indexing batches.
+        Parallel.For(0, texts.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => vectors[i] = Embed(texts[i]));
         return Task.FromResult(vectors);
     }
 
