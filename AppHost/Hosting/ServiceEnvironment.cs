@@ -16,6 +16,7 @@ internal static class ServiceEnvironment
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            ["Logging__LogLevel__Npgsql"] = "Warning",
             ["Kestrel__Endpoints__http__Url"] = httpUrl.ToString(),
             ["Kestrel__Endpoints__http__Protocols"] = project.ServesGrpc ? "Http2" : "Http1",
         };

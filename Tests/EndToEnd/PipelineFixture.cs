@@ -59,9 +59,11 @@ public sealed class PipelineFixture : IAsyncLifetime
         Rag = new GrpcClient(new HttpClient { BaseAddress = System[PipelineResources.RagService.Name].HttpUrl });
         Publisher = new KafkaPublisher(System.KafkaBootstrapServers, NullLogger<KafkaPublisher>.Instance);
 
-        await Rag.UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
-            new IndexRepositoryRequest { Repo = Repository, Branch = "main", Path = Repository }, TimeSpan.FromMinutes(2));
     }
+
+    private Task<IndexStatus> IndexAsync(string branch) =>
+        Rag.UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
+            new IndexRepositoryRequest { Repo = Repository, Branch = branch, Path = Repository }, TimeSpan.FromMinutes(2));
 
     public async Task DisposeAsync()
     {
@@ -76,8 +78,10 @@ public sealed class PipelineFixture : IAsyncLifetime
         lock (_output) return string.Join('\n', _output.TakeLast(80));
     }
 
+    /// <summary>Indexes the sample repository as <paramref name="branch"/> (leases are per branch), then submits over HTTP.</summary>
     public async Task<string> SubmitAsync(string branch, string description)
     {
+        await IndexAsync(branch);
         using var response = await Orchestrator.PostAsJsonAsync("/api/change-requests",
             new { repo = Repository, branch, description, requester = "e2e" });
         var body = await response.Content.ReadAsStringAsync();
