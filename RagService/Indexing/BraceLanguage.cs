@@ -40,6 +40,32 @@ public sealed record BraceLanguage(
         DefinitionPattern.Create(@"^\s*(?:pub(?:\([^)]*\))?\s+)?(?:struct|enum|union)\s+(?<name>\w+)", "type", false, PatternScope.Anywhere),
     ], null, BacktickStrings: false, ShortCharLiterals: true);
 
+    public static BraceLanguage Kotlin { get; } = new("kotlin",
+    [
+        DefinitionPattern.Create(@"^\s*(?:@[\w.]+(?:\([^)]*\))?\s+)*(?:(?:public|private|internal|protected|open|abstract|sealed|data|enum|inner|annotation|value|companion)\s+)*(?:class|object|interface)\s+(?<name>\w+)", "class", true, PatternScope.Anywhere),
+        DefinitionPattern.Create(@"^\s*(?:@[\w.]+(?:\([^)]*\))?\s+)*(?:(?:public|private|internal|protected|override|open|suspend|inline|abstract|operator|infix|tailrec|external)\s+)*fun\s+(?:<[^>]+>\s+)?(?:[\w.<>]+\.)?(?<name>\w+)\s*\(", "function", false, PatternScope.Anywhere),
+    ], new Regex(@"^package\s+([\w.]+)", RegexOptions.Multiline), BacktickStrings: false, ShortCharLiterals: false);
+
+    public static BraceLanguage Php { get; } = new("php",
+    [
+        DefinitionPattern.Create(@"^\s*(?:(?:abstract|final|readonly)\s+)*(?:class|interface|trait|enum)\s+(?<name>\w+)", "class", true, PatternScope.Anywhere),
+        DefinitionPattern.Create(@"^\s*(?:(?:public|private|protected|static|abstract|final)\s+)*function\s+&?(?<name>\w+)\s*\(", "function", false, PatternScope.Anywhere),
+    ], new Regex(@"^namespace\s+([\w\\]+)\s*;", RegexOptions.Multiline), BacktickStrings: false, ShortCharLiterals: false);
+
+    /// <summary>
+    /// C and C++: namespaces, classes and structs with bodies are containers; a function definition is a line
+    /// starting at column 0 (or inside a class) that names a function and does not end the statement. Keywords
+    /// that look like calls (if, while, sizeof...) are rejected by name in <see cref="BraceChunker"/>.
+    /// </summary>
+    public static BraceLanguage C { get; } = new("c",
+    [
+        DefinitionPattern.Create(@"^\s*namespace\s+(?<name>[\w:]+)\s*\{?\s*$", "namespace", true, PatternScope.Anywhere),
+        DefinitionPattern.Create(@"^\s*(?:template\s*<[^>]*>\s*)?(?:typedef\s+)?(?:class|struct|union)\s+(?:\w+\s+)*?(?<name>\w+)\s*(?::[^;{]*)?\{?\s*$", "class", true, PatternScope.Anywhere),
+        DefinitionPattern.Create(@"^\s*enum\s+(?:class\s+)?(?<name>\w+)[^;]*$", "enum", false, PatternScope.Anywhere),
+        DefinitionPattern.Create(@"^(?:[A-Za-z_][\w\s\*&:<>,~]*?[\s\*&]+)?(?<name>~?[A-Za-z_]\w*(?:::~?\w+)*)\s*\([^;]*$", "function", false, PatternScope.TopLevel),
+        DefinitionPattern.Create(@"^\s+(?:[\w\*&:<>,~]+\s+)*\*?&?(?<name>~?[A-Za-z_]\w*)\s*\([^;]*$", "method", false, PatternScope.Member),
+    ], null, BacktickStrings: false, ShortCharLiterals: true);
+
     private static List<DefinitionPattern> TsPatterns() =>
     [
         DefinitionPattern.Create(@"^\s*(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?class\s+(?<name>\w+)", "class", true, PatternScope.Anywhere),

@@ -10,6 +10,10 @@ public sealed class ChunkerSelector(ChunkingOptions options)
     private readonly BraceChunker javaScript = new(BraceLanguage.JavaScript, options);
     private readonly BraceChunker java = new(BraceLanguage.Java, options);
     private readonly BraceChunker rust = new(BraceLanguage.Rust, options);
+    private readonly BraceChunker kotlin = new(BraceLanguage.Kotlin, options);
+    private readonly BraceChunker php = new(BraceLanguage.Php, options);
+    private readonly BraceChunker c = new(BraceLanguage.C, options);
+    private readonly BraceChunker cpp = new(BraceLanguage.C with { Name = "cpp" }, options);
 
     public ChunkerSelector() : this(ChunkingOptions.Default) { }
 
@@ -25,6 +29,10 @@ public sealed class ChunkerSelector(ChunkingOptions options)
             SourceLanguage.JavaScript => javaScript,
             SourceLanguage.Java => java,
             SourceLanguage.Rust => rust,
+            "kotlin" => kotlin,
+            "php" => php,
+            "c" => c,
+            "cpp" => cpp,
             _ => null,
         };
         return chunker is not null

@@ -183,6 +183,3 @@ public sealed class RepositoryCatalog(
         public RegisteredRepository Snapshot() => new(Id, Repo, Branch, Path, Status);
     }
 }
-
-/// <summary>A registered repository whose index cannot be built (the working tree is gone or unreadable).</summary>
-public sealed class RepositoryUnavailableException(string message) : Exception(message);

@@ -9,3 +9,6 @@ public sealed class WorkspaceAccessDeniedException(string message) : Exception(m
 
 /// <summary>A request field that is missing, too long or malformed.</summary>
 public sealed class InvalidRepositoryRequestException(string message) : Exception(message);
+
+/// <summary>A registered repository whose index cannot be built (the working tree is gone or unreadable).</summary>
+public sealed class RepositoryUnavailableException(string message) : Exception(message);

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace RagService.Search;
 
 /// <summary>
@@ -8,6 +10,8 @@ namespace RagService.Search;
 /// k1 = 1.2 (standard; saturation after a handful of occurrences). b: body 0.75 (standard), symbol 0.5,
 /// path 0.3 (paths are short and similar in length; normalising them hard would punish deep folders).
 /// Weights: symbol 3, path 2, body 1 — names are the strongest evidence of what code is about.
+/// Documents live in slots (ordinals) so scores accumulate in a flat array; a removed document's slot is
+/// emptied and its postings are dropped lazily (compaction when they are a quarter of all postings).
 /// Not thread-safe on its own: <see cref="CodeIndex"/> serialises access.
 /// </summary>
 public sealed class Bm25Index
@@ -18,24 +22,23 @@ public sealed class Bm25Index
     private const int FieldCount = 3;
 
     private readonly Dictionary<string, TermPostings> postings = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, DocumentEntry> documents = [];
+    private readonly Dictionary<long, int> slotOfId = [];
+    private readonly List<DocumentEntry?> slots = [];
     private readonly long[] totalFieldLengths = new long[FieldCount];
-    private readonly HashSet<long> removedSinceCompaction = [];
     private int deletedPostings;
     private int livePostings;
 
-    public int DocumentCount => documents.Count;
+    public int DocumentCount => slotOfId.Count;
 
     public void Add(long id, Bm25Document document)
     {
-        if (documents.ContainsKey(id)) Remove(id);
-        // Stale postings of an id that comes back would count twice: drop them first.
-        if (removedSinceCompaction.Contains(id)) Compact();
+        Remove(id);
         var frequencies = new Dictionary<string, ushort[]>(StringComparer.Ordinal);
         var lengths = new int[FieldCount];
         Count(document.PathTerms, 0);
         Count(document.SymbolTerms, 1);
         Count(document.BodyTerms, 2);
+        var slot = slots.Count;
         foreach (var (term, tf) in frequencies)
         {
             if (!postings.TryGetValue(term, out var list))
@@ -43,12 +46,13 @@ public sealed class Bm25Index
                 list = new TermPostings();
                 postings[term] = list;
             }
-            list.Items.Add(new Posting(id, tf[0], tf[1], tf[2]));
+            list.Items.Add(new Posting(slot, tf[0], tf[1], tf[2]));
             list.DocumentFrequency++;
             livePostings++;
         }
         for (var f = 0; f < FieldCount; f++) totalFieldLengths[f] += lengths[f];
-        documents[id] = new DocumentEntry(lengths, [.. frequencies.Keys]);
+        slots.Add(new DocumentEntry(id, lengths, [.. frequencies.Keys]));
+        slotOfId[id] = slot;
 
         void Count(IReadOnlyList<string> terms, int field)
         {
@@ -67,7 +71,9 @@ public sealed class Bm25Index
 
     public bool Remove(long id)
     {
-        if (!documents.Remove(id, out var entry)) return false;
+        if (!slotOfId.Remove(id, out var slot)) return false;
+        var entry = slots[slot]!;
+        slots[slot] = null;
         for (var f = 0; f < FieldCount; f++) totalFieldLengths[f] -= entry.Lengths[f];
         foreach (var term in entry.Terms)
         {
@@ -77,10 +83,8 @@ public sealed class Bm25Index
                 list.Dirty = true;
             }
         }
-        removedSinceCompaction.Add(id);
         deletedPostings += entry.Terms.Length;
         livePostings -= entry.Terms.Length;
-        // Removal is lazy (postings of removed documents are skipped); compact once they are a quarter of all.
         if (deletedPostings > 1024 && deletedPostings > livePostings / 4) Compact();
         return true;
     }
@@ -88,37 +92,66 @@ public sealed class Bm25Index
     /// <summary>BM25's inverse document frequency of a term; an unseen term gets the highest value.</summary>
     public double InverseDocumentFrequency(string term)
     {
-        var n = documents.Count;
+        var n = slotOfId.Count;
         var df = postings.TryGetValue(term, out var list) ? Math.Max(0, list.DocumentFrequency) : 0;
         return Math.Log(1 + (n - df + 0.5) / (df + 0.5));
     }
 
-    /// <summary>Scores every document containing at least one query term.</summary>
-    public Dictionary<long, double> Score(IReadOnlyList<WeightedTerm> query)
+    /// <summary>Scores of every document containing at least one query term.</summary>
+    public Dictionary<long, double> Score(IReadOnlyList<WeightedTerm> query) =>
+        Search(query, int.MaxValue).ToDictionary(m => m.Id, m => m.Score);
+
+    /// <summary>The best <paramref name="limit"/> documents (that pass <paramref name="filter"/>), best first; ties by id.</summary>
+    public List<(long Id, double Score)> Search(IReadOnlyList<WeightedTerm> query, int limit, Func<long, bool>? filter = null)
     {
-        var scores = new Dictionary<long, double>();
-        var n = documents.Count;
-        if (n == 0) return scores;
+        var n = slotOfId.Count;
+        if (n == 0 || limit <= 0) return [];
         Span<double> averageLengths = stackalloc double[FieldCount];
         for (var f = 0; f < FieldCount; f++) averageLengths[f] = Math.Max(1.0, (double)totalFieldLengths[f] / n);
 
-        foreach (var (term, weight) in query)
+        var scores = ArrayPool<double>.Shared.Rent(slots.Count);
+        var touched = new List<int>();
+        try
         {
-            if (!postings.TryGetValue(term, out var list) || list.DocumentFrequency <= 0) continue;
-            var df = list.DocumentFrequency;
-            var idf = Math.Log(1 + (n - df + 0.5) / (df + 0.5));
-            foreach (var posting in list.Items)
+            Array.Clear(scores, 0, slots.Count);
+            foreach (var (term, weight) in query)
             {
-                if (!documents.TryGetValue(posting.Id, out var doc)) continue;
-                var tf = 0.0;
-                tf += Normalised(posting.PathTf, 0, doc, averageLengths);
-                tf += Normalised(posting.SymbolTf, 1, doc, averageLengths);
-                tf += Normalised(posting.BodyTf, 2, doc, averageLengths);
-                var contribution = weight * idf * tf * (K1 + 1) / (tf + K1);
-                scores[posting.Id] = scores.TryGetValue(posting.Id, out var s) ? s + contribution : contribution;
+                if (!postings.TryGetValue(term, out var list) || list.DocumentFrequency <= 0) continue;
+                var df = list.DocumentFrequency;
+                var idf = Math.Log(1 + (n - df + 0.5) / (df + 0.5));
+                foreach (var posting in list.Items)
+                {
+                    var doc = slots[posting.Slot];
+                    if (doc is null) continue;
+                    var tf = Normalised(posting.PathTf, 0, doc, averageLengths)
+                           + Normalised(posting.SymbolTf, 1, doc, averageLengths)
+                           + Normalised(posting.BodyTf, 2, doc, averageLengths);
+                    if (scores[posting.Slot] == 0) touched.Add(posting.Slot);
+                    scores[posting.Slot] += weight * idf * tf * (K1 + 1) / (tf + K1);
+                }
             }
+
+            // Top-k by a min-heap: O(matches · log k) instead of sorting every match.
+            var heap = new PriorityQueue<(long Id, double Score), (double Score, long NegId)>(Math.Min(limit, touched.Count) + 1);
+            foreach (var slot in touched)
+            {
+                var score = scores[slot];
+                if (score <= 0) continue;
+                var id = slots[slot]!.Id;
+                if (filter is not null && !filter(id)) continue;
+                var priority = (score, -id);
+                if (heap.Count < limit) heap.Enqueue((id, score), priority);
+                else if (heap.TryPeek(out _, out var worst) && priority.CompareTo(worst) > 0) heap.EnqueueDequeue((id, score), priority);
+            }
+            var result = new List<(long Id, double Score)>(heap.Count);
+            while (heap.Count > 0) result.Add(heap.Dequeue());
+            result.Reverse();
+            return result;
         }
-        return scores;
+        finally
+        {
+            ArrayPool<double>.Shared.Return(scores);
+        }
     }
 
     private static double Normalised(ushort tf, int field, DocumentEntry doc, ReadOnlySpan<double> averageLengths)
@@ -134,13 +167,12 @@ public sealed class Bm25Index
         foreach (var (term, list) in postings)
         {
             if (!list.Dirty) continue;
-            list.Items.RemoveAll(p => !documents.ContainsKey(p.Id));
+            list.Items.RemoveAll(p => slots[p.Slot] is null);
             list.Dirty = false;
             if (list.Items.Count == 0) empty.Add(term);
         }
         foreach (var term in empty) postings.Remove(term);
         deletedPostings = 0;
-        removedSinceCompaction.Clear();
     }
 
     private sealed class TermPostings
@@ -150,7 +182,7 @@ public sealed class Bm25Index
         public bool Dirty { get; set; }
     }
 
-    private readonly record struct Posting(long Id, ushort PathTf, ushort SymbolTf, ushort BodyTf);
+    private readonly record struct Posting(int Slot, ushort PathTf, ushort SymbolTf, ushort BodyTf);
 
-    private sealed record DocumentEntry(int[] Lengths, string[] Terms);
+    private sealed record DocumentEntry(long Id, int[] Lengths, string[] Terms);
 }

@@ -76,6 +76,10 @@ public sealed class CodeIndex(IVectorIndex vectors)
     /// <summary>BM25 scores of every chunk that matches at least one term.</summary>
     public Dictionary<long, double> ScoreLexical(IReadOnlyList<WeightedTerm> terms) => Read(() => lexical.Score(terms));
 
+    /// <summary>The best <paramref name="limit"/> chunks by BM25 (under <paramref name="pathPrefix"/> when given), best first.</summary>
+    public List<(long Id, double Score)> SearchLexical(IReadOnlyList<WeightedTerm> terms, int limit, string? pathPrefix = null) =>
+        Read(() => lexical.Search(terms, limit, pathPrefix is null ? null : id => chunks.TryGetValue(id, out var c) && c.Path.StartsWith(pathPrefix, StringComparison.Ordinal)));
+
     private void InterlockedMax(long id)
     {
         long current;

@@ -21,13 +21,7 @@ public sealed class HybridSearcher(IEmbedder embedder)
         var lexical = new Dictionary<long, double>();
         if (request.Alpha < 1f)
         {
-            var scored = index.ScoreLexical(QueryAnalyzer.Analyze(request.Query));
-            foreach (var (id, score) in scored.OrderByDescending(p => p.Value).ThenBy(p => p.Key))
-            {
-                if (lexical.Count >= pool) break;
-                if (prefix is not null && index.Chunk(id) is { } c && !c.Path.StartsWith(prefix, StringComparison.Ordinal)) continue;
-                lexical[id] = score;
-            }
+            foreach (var (id, score) in index.SearchLexical(QueryAnalyzer.Analyze(request.Query), pool, prefix)) lexical[id] = score;
         }
 
         var dense = new Dictionary<long, double>();

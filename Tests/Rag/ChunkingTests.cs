@@ -165,4 +165,62 @@ public sealed class ChunkingTests
         Assert.Contains(chunks, c => c.Symbol == "com.shop.Invoice.toString" && c.StartLine == 10 && c.EndLine == 13);
         Assert.Contains(chunks, c => c.Symbol == "com.shop.Invoice.parse" && c.StartLine == 15 && c.EndLine == 17);
     }
+
+    [Fact]
+    public void C_functions_and_structs_are_found_and_prototypes_are_not_definitions()
+    {
+        const string source = """
+            #include <stdio.h>
+
+            struct point {
+                int x;
+                int y;
+            };
+
+            static int add(int a, int b);
+
+            static int
+            add(int a, int b)
+            {
+                return a + b; /* } in a comment */
+            }
+
+            void print_point(const struct point *p) {
+                printf("{%d}\n", p->x);
+            }
+            """;
+
+        var chunks = chunker.Chunk("src/point.c", source);
+
+        Assert.Contains(chunks, c => c.Symbol == "point" && c.StartLine == 3 && c.EndLine == 6);
+        Assert.Contains(chunks, c => c.Symbol == "add" && c.StartLine == 11 && c.EndLine == 14);
+        Assert.Contains(chunks, c => c.Symbol == "print_point" && c.StartLine == 16 && c.EndLine == 18);
+    }
+
+    [Fact]
+    public void Kotlin_functions_are_qualified_by_package_and_class()
+    {
+        const string source = """
+            package com.shop
+
+            class Basket(private val items: MutableList<Item>) {
+                fun add(item: Item) {
+                    items.add(item)
+                }
+
+                fun total(): Int {
+                    return items.sumOf { it.price }
+                }
+
+                fun isEmpty(): Boolean {
+                    return items.isEmpty()
+                }
+            }
+            """;
+
+        var chunks = chunker.Chunk("Basket.kt", source);
+
+        Assert.Contains(chunks, c => c.Symbol == "com.shop.Basket.add" && c.StartLine == 4 && c.EndLine == 6);
+        Assert.Contains(chunks, c => c.Symbol == "com.shop.Basket.total" && c.StartLine == 8 && c.EndLine == 10);
+    }
 }
