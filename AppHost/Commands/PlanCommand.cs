@@ -18,13 +18,14 @@ public static class PlanCommand
         var branch = new Option<string?>("--branch") { Description = "Branch name (default: the working tree's current branch)." };
         var json = new Option<bool>("--json") { Description = "Print the plan as JSON (protobuf JSON mapping) only." };
         var verbose = new Option<bool>("--verbose") { Description = "Show every service's log lines (otherwise they go to files under the data directory)." };
+        var keepLeases = new Option<bool>("--keep-leases") { Description = "Keep the plan's symbol leases after the command exits (they expire after their TTL)." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the plan.", DefaultValueFactory = _ => 300 };
         var description = new Argument<string>("description") { Description = "The change request, in words." };
 
-        var command = new Command("plan", "Plan one change request for a repository and print the plan.") { repo, branch, json, verbose, timeout, description };
+        var command = new Command("plan", "Plan one change request for a repository and print the plan.") { repo, branch, json, verbose, keepLeases, timeout, description };
         command.SetAction((parse, _) => RunAsync(
             new PlanRequest(parse.GetValue(repo)!.FullName, parse.GetValue(branch), parse.GetValue(description)!, parse.GetValue(json),
-                parse.GetValue(verbose), TimeSpan.FromSeconds(parse.GetValue(timeout))),
+                parse.GetValue(verbose), parse.GetValue(keepLeases), TimeSpan.FromSeconds(parse.GetValue(timeout))),
             shutdown));
         return command;
     }
@@ -68,6 +69,13 @@ public static class PlanCommand
 
                 if (request.Json) Console.WriteLine(PlanPrinter.ToJson(plan));
                 else PlanPrinter.Print(plan);
+
+                // Nothing acts on the plan once this command stops the system, so by default its leases go too.
+                if (!request.KeepLeases && plan.ReservedLeaseIds.Count > 0)
+                {
+                    var released = await session.ReleaseLeasesAsync(plan.Id, shutdown);
+                    Progress($"released the plan's {released} leases (pass --keep-leases to hold them until they expire)");
+                }
                 return plan.Status == PlanStatus.Ready ? 0 : 3;
             }
         }
@@ -88,5 +96,5 @@ public static class PlanCommand
 
     private static void Progress(string message) => Console.Error.WriteLine($"plan: {message}");
 
-    private sealed record PlanRequest(string RepositoryPath, string? Branch, string Description, bool Json, bool Verbose, TimeSpan Timeout);
+    private sealed record PlanRequest(string RepositoryPath, string? Branch, string Description, bool Json, bool Verbose, bool KeepLeases, TimeSpan Timeout);
 }

@@ -6,6 +6,7 @@ using AppHost.Hosting;
 using Contracts;
 using Contracts.Core;
 using Contracts.Rag;
+using Contracts.Srm;
 using Microsoft.Extensions.Logging;
 using ServiceDefaults.Grpc;
 using ServiceDefaults.Kafka;
@@ -44,6 +45,14 @@ internal sealed class PlanSession : IAsyncDisposable
         var rag = new GrpcClient(new HttpClient { BaseAddress = _system[PipelineResources.RagService.Name].HttpUrl, Timeout = Timeout.InfiniteTimeSpan });
         return await rag.UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
             new IndexRepositoryRequest { Repo = path, Branch = branch, Path = path }, TimeSpan.FromMinutes(15), cancellationToken);
+    }
+
+    public async Task<int> ReleaseLeasesAsync(string planId, CancellationToken cancellationToken)
+    {
+        var srm = new GrpcClient(new HttpClient { BaseAddress = _system[PipelineResources.Srm.Name].HttpUrl });
+        var reply = await srm.UnaryAsync<ReleasePlanRequest, ReleasePlanReply>("srm.v1.Srm", "ReleasePlan",
+            new ReleasePlanRequest { PlanId = planId }, TimeSpan.FromSeconds(30), cancellationToken);
+        return reply.Released;
     }
 
     public async Task<string> SubmitAsync(string repo, string branch, string description, CancellationToken cancellationToken)
