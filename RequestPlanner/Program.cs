@@ -1,3 +1,4 @@
+using RequestPlanner.Planning;
 using RequestPlanner.Worker;
 using ServiceDefaults;
 
@@ -6,5 +7,7 @@ builder.AddServiceDefaults();
 builder.AddRequestPlanner();
 
 var app = builder.Build();
+// Create the instruments at start, so /metrics lists them before the first plan.
+app.Services.GetRequiredService<PlannerMetrics>();
 app.MapDefaultEndpoints();
 app.Run();

@@ -1,0 +1,46 @@
+using AppHost.Hosting;
+using Contracts.Health;
+using ServiceDefaults.Grpc;
+
+namespace Tests.EndToEnd;
+
+/// <summary>Every service, started with the local Postgres and dev broker, serves the default endpoints.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class ServiceEndpointsTests(PipelineFixture pipeline)
+{
+    public static TheoryData<string> Services => new(PipelineResources.Services.Select(s => s.Name));
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Service_answers_health_alive_and_metrics(string name)
+    {
+        using var http = new HttpClient { BaseAddress = pipeline.System[name].HealthUrl };
+
+        using var health = await http.GetAsync("/health");
+        var report = await health.Content.ReadAsStringAsync();
+        Assert.True(health.IsSuccessStatusCode, $"{name} /health: {(int)health.StatusCode} {report}");
+        Assert.Contains("Healthy", report);
+
+        using var alive = await http.GetAsync("/alive");
+        Assert.True(alive.IsSuccessStatusCode, $"{name} /alive: {(int)alive.StatusCode}");
+
+        using var metrics = await http.GetAsync("/metrics");
+        Assert.True(metrics.IsSuccessStatusCode, $"{name} /metrics: {(int)metrics.StatusCode}");
+        Assert.StartsWith("text/plain", metrics.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("# TYPE ", await metrics.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("srm", "srm.v1.Srm")]
+    [InlineData("ragservice", "rag.v1.Rag")]
+    public async Task Grpc_service_answers_the_standard_health_check(string name, string service)
+    {
+        var client = new GrpcClient(new HttpClient { BaseAddress = pipeline.System[name].HttpUrl });
+        foreach (var asked in new[] { "", service })
+        {
+            var reply = await client.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(GrpcHealthEndpoints.ServiceName, "Check",
+                new HealthCheckRequest { Service = asked }, TimeSpan.FromSeconds(10));
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+        }
+    }
+}
