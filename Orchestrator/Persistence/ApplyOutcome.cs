@@ -9,6 +9,8 @@ public enum ApplyOutcome
     Duplicate,
     /// <summary>Our own message coming back from a topic we publish to: recorded in the inbox only.</summary>
     OwnMessage,
+    /// <summary>A plan for a request not seen yet: kept until its change request creates the request.</summary>
+    Parked,
     /// <summary>No request with this id exists (and the message cannot create one).</summary>
     UnknownRequest,
     /// <summary>The input had nothing to do (e.g. a resubmission timer for a request that moved on).</summary>

@@ -28,6 +28,9 @@ public sealed class RequestStore(
     private static readonly HashSet<string> OwnTopics =
         [Topics.ChangeRequestIn, Topics.DeepPlanIn, Topics.CodeTaskOut, Topics.RegressionOut];
 
+    /// <summary>First key of the advisory lock taken on a request id that has no row yet.</summary>
+    private const int UnknownRequestLockClass = 0x4F524351; // "ORCQ"
+
     /// <summary>Applies one consumed message, unless its identity is already in the inbox.</summary>
     public async Task<ApplyOutcome> ApplyAsync(string requestId, IMessage message, MessageSource source, CancellationToken cancellationToken)
     {
@@ -49,7 +52,21 @@ public sealed class RequestStore(
         }
 
         var current = await LoadForUpdateAsync(connection, transaction, requestId, cancellationToken);
+        if (current is null)
+        {
+            // No row to lock yet: serialize "park a plan" with "create the request" so neither misses the other.
+            await LockUnknownRequestAsync(connection, transaction, requestId, cancellationToken);
+            current = await LoadForUpdateAsync(connection, transaction, requestId, cancellationToken);
+        }
         var decision = workflow.Decide(current, message, source);
+        if (decision.State is null && message is Plan plan)
+        {
+            await ParkPlanAsync(connection, transaction, requestId, plan, source, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Plan {PlanId} from {Source} arrived before its change request {RequestId}; parked until the request arrives",
+                plan.Id, source, requestId);
+            return ApplyOutcome.Parked;
+        }
         if (decision.State is null)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -57,6 +74,7 @@ public sealed class RequestStore(
                 message.Descriptor.Name, source.MessageId, source, requestId);
             return ApplyOutcome.UnknownRequest;
         }
+        if (decision.Created) decision = await ApplyParkedPlansAsync(connection, transaction, decision, cancellationToken);
         return await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
     }
 
@@ -170,6 +188,53 @@ public sealed class RequestStore(
         command.Parameters.Add(new NpgsqlParameter { Value = source.Offset ?? -1 });
         command.Parameters.Add(new NpgsqlParameter { Value = requestId });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static async Task LockUnknownRequestAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string requestId, CancellationToken cancellationToken)
+    {
+        // The two-key form lives apart from the migrator's one-key advisory lock.
+        await using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({UnknownRequestLockClass}, hashtext($1))", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task ParkPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string requestId, Plan plan, MessageSource source, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO parked_plans (request_id, payload, topic, partition, \"offset\", message_id, parked_at) VALUES ($1, $2, $3, $4, $5, $6, now())",
+            connection, transaction);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter { Value = requestId });
+        p.Add(new NpgsqlParameter { Value = plan.ToByteArray() });
+        p.Add(new NpgsqlParameter { Value = source.Topic });
+        p.Add(new NpgsqlParameter { Value = (object?)source.Partition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = (object?)source.Offset ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        p.Add(new NpgsqlParameter { Value = source.MessageId });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Decides the plans parked for a request just created, in arrival order, on top of its creation.</summary>
+    private async Task<Decision> ApplyParkedPlansAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        Decision created, CancellationToken cancellationToken)
+    {
+        var parked = new List<(long Seq, Plan Plan, MessageSource Source)>();
+        await using (var command = new NpgsqlCommand(
+            "DELETE FROM parked_plans WHERE request_id = $1 RETURNING seq, payload, topic, partition, \"offset\", message_id", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = created.State!.Id });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                parked.Add((reader.GetInt64(0), Plan.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)), new MessageSource(reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetString(5))));
+            }
+        }
+        var decision = created;
+        foreach (var (_, plan, source) in parked.OrderBy(p => p.Seq))
+            decision = decision.Then(workflow.Decide(decision.State, plan, source));
+        return decision;
     }
 
     private static async Task<bool> IsOwnMessageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,

@@ -19,6 +19,11 @@ public sealed record Decision(
 
     public static Decision Nothing(RequestState state) => new(state, [], [], false, false, null);
 
+    /// <summary>This decision followed by <paramref name="next"/> (decided on this one's state), written as one.</summary>
+    public Decision Then(Decision next) => new(
+        next.State, [.. History, .. next.History], [.. Outbox, .. next.Outbox],
+        Created || next.Created, Ended || next.Ended, next.ReleasePlanId ?? ReleasePlanId);
+
     /// <summary>True when there is anything to write besides the inbox record.</summary>
     public bool HasEffects => Created || History.Count > 0 || Outbox.Count > 0;
 }

@@ -63,6 +63,32 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
     }
 
     [Fact]
+    public async Task A_plan_that_overtakes_a_change_request_from_another_agent_is_applied_when_the_request_arrives()
+    {
+        // Another agent publishes straight to change.request.in; the planner's answer on plan.out is consumed first.
+        await using var harness = await OrchestratorHarness.StartAsync(postgres, "early_plan");
+        const string id = "agent-request-1";
+        await harness.PublishAsync(Topics.PlanOut, id, ReadyPlan(id, steps: 2));
+        await OrchestratorHarness.WaitUntilAsync(async () =>
+            await harness.CountAsync("SELECT count(*) FROM parked_plans WHERE request_id = $1", id) == 1, "the early plan to be parked");
+        Assert.Null(await harness.Queries.GetAsync(id, default));
+
+        await harness.PublishAsync(Topics.ChangeRequestIn, id, Request(id));
+
+        var coding = await harness.WaitForStageAsync(id, Phase.CodePhase);
+        Assert.Equal([TaskId(id, 1), TaskId(id, 2)], coding.PendingTasks);
+        var timeline = await harness.TimelineAsync(id);
+        Assert.Equal([(Trigger.Crq, Topics.ChangeRequestIn), (Trigger.Plan, Topics.PlanOut)],
+            timeline.Select(t => (t.Entry.Trigger, t.Entry.Source.Topic)));
+        Assert.All(timeline, t => Assert.True(t.Entry.Applied, t.Entry.Detail));
+        Assert.Equal(0, await harness.CountAsync("SELECT count(*) FROM parked_plans WHERE request_id = $1", id));
+        await OrchestratorHarness.WaitUntilAsync(async () => await harness.Queries.UnpublishedCountAsync(default) == 0, "the outbox to drain");
+        Assert.Single(harness.ReadTopic(Topics.DeepPlanIn, id));
+        Assert.Equal([TaskId(id, 1), TaskId(id, 2)],
+            TaskBundle.Parser.ParseFrom(Assert.Single(harness.ReadTopic(Topics.CodeTaskOut, id)).Message.Value).Tasks.Select(t => t.TaskId));
+    }
+
+    [Fact]
     public async Task A_crash_between_the_database_commit_and_the_offset_commit_repeats_nothing_and_loses_nothing()
     {
         // Run 1: no consumer, no relay in the Orchestrator; the test consumes group "orchestrator" itself,
