@@ -6,7 +6,8 @@ namespace Orchestrator.Workflow;
 public static class ChangeRequestRules
 {
     public const int MaxIdLength = 128;
-    public const int MaxRepoLength = 512;
+    /// <summary>The planner's and Srm's limit: a longer repo would pass here and be dead-lettered by the planner, leaving the request in plan_phase.</summary>
+    public const int MaxRepoLength = 256;
     public const int MaxBranchLength = 255;
     public const int MaxDescriptionLength = 8000;
     public const int MaxRequesterLength = 200;
