@@ -20,25 +20,19 @@ public sealed class ChangeRequestHandler(ChangeRequestPlanner planner, IKafkaPub
     public async Task HandleAsync(ConsumedMessage message, CancellationToken cancellationToken)
     {
         var request = message.Parse<ChangeRequest>();
-        var errors = ChangeRequestValidator.Validate(request);
-        if (errors.Count > 0)
-        {
-            throw new PoisonMessageException(
-                $"Change request {message.Position} is invalid and was not planned: {string.Join("; ", errors)}. " +
-                "Fix the request and submit it again.");
-        }
-        if (message.Key != request.Id)
-            logger.LogWarning("Change request {RequestId} arrived with key {Key}; the plan is keyed by the request id", request.Id, message.Key);
-
         Plan plan;
         try
         {
-            plan = await planner.PlanAsync(request, cancellationToken);
+            plan = await planner.PlanAsync(request, cancellationToken); // validates first: nothing is planned for an invalid request
         }
         catch (InvalidChangeRequestException e)
         {
-            throw new PoisonMessageException($"Change request {message.Position} is invalid and was not planned: {string.Join("; ", e.Errors)}.", e);
+            throw new PoisonMessageException(
+                $"Change request {message.Position} is invalid and was not planned: {string.Join("; ", e.Errors)}. Fix the request and submit it again.", e);
         }
+        // Only now is the id known to be short and printable enough to log.
+        if (message.Key != request.Id)
+            logger.LogWarning("Change request {RequestId} arrived with key {Key}; the plan is keyed by the request id", request.Id, message.Key);
 
         await publisher.PublishAsync(Topics.PlanOut, request.Id, plan, cancellationToken);
     }
