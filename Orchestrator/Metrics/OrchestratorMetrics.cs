@@ -48,8 +48,6 @@ public sealed class OrchestratorMetrics
 
     public void Update(StageCounts sample) => counts = sample;
 
-    public StageCounts Current => counts;
-
     private IEnumerable<Measurement<long>> ObserveStages()
     {
         var snapshot = counts;

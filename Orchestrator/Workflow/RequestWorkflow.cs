@@ -42,7 +42,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
     /// </summary>
     public Decision Resubmit(RequestState current, string reason, MessageSource source)
     {
-        if (current.Stage != Phase.PlanPhase || current.ResubmitAt is null) return Decision.Nothing(current);
+        if (!IsWaitingToResubmit(current)) return Decision.Nothing(current);
         var attempt = current.Attempts + 1;
         var builder = new Builder(this, current, source, created: false);
         builder.State = current with { Attempts = attempt, ResubmitAt = null, BlockedBy = [] };
@@ -105,7 +105,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
                 return;
 
             case PlanStatus.Blocked:
-                if (state.Stage == Phase.PlanPhase && state.ResubmitAt is not null)
+                if (IsWaitingToResubmit(state))
                 {
                     builder.Ignore(Trigger.PlanBlocked, $"already waiting to resubmit attempt {state.Attempts + 1}");
                     return;

@@ -2,7 +2,6 @@ using Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using RequestPlanner.Clients;
 using RequestPlanner.Planning;
 using RequestPlanner.Planning.Llm;
@@ -55,7 +54,7 @@ public static class RequestPlannerHostingExtensions
             services.AddSingleton<IPlanner, RetrievalPlanner>();
         }
         services.AddSingleton<ChangeRequestPlanner>();
-        services.AddHostedService(sp => new PlannerStartupReport(openAi, planner, sp.GetRequiredService<ILogger<PlannerStartupReport>>()));
+        services.AddHostedService<PlannerStartupReport>();
 
         builder.AddKafkaHealthCheck(KafkaConnectionName);
         builder.AddKafkaConsumer<ChangeRequestHandler, TBuilder>(KafkaConnectionName, options =>

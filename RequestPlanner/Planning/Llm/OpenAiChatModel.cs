@@ -72,7 +72,7 @@ public sealed class OpenAiChatModel
         }
         catch (ClientResultException e)
         {
-            throw new LlmRequestRejectedException(e.Status, RejectionMessage(e.Status));
+            throw new LlmRequestRejectedException(RejectionMessage(e.Status));
         }
 
         var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
