@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace RagService.Search;
 
 /// <summary>
@@ -45,7 +43,6 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
         {
             counts[token] = counts.TryGetValue(token, out var c) ? c + 1 : 1;
         }
-        Span<char> gram = stackalloc char[3];
         foreach (var (token, count) in counts)
         {
             var weight = (float)(1 + Math.Log(count)) * (CodeKeywords.Contains(token) ? KeywordWeight : 1f);
@@ -54,14 +51,9 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
             // Trigrams over "^token$" so word starts and ends are features of their own.
             var padded = $"^{token}$";
             var gramWeight = weight * TrigramWeight / Math.Max(1, padded.Length - 2);
-            for (var i = 0; i + 3 <= padded.Length; i++)
-            {
-                padded.AsSpan(i, 3).CopyTo(gram);
-                Add(vector, gram, gramWeight * 3);
-            }
+            for (var i = 0; i + 3 <= padded.Length; i++) Add(vector, padded.AsSpan(i, 3), gramWeight * 3);
         }
-        var norm = TensorPrimitives.Norm(vector);
-        if (norm > 0) TensorPrimitives.Divide(vector, norm, vector);
+        VectorMath.NormalizeInPlace(vector);
         return vector;
     }
 
@@ -81,7 +73,7 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
         "get", "set", "value", "package", "type", "struct", "interface", "sealed", "record", "abstract", "final",
         "throw", "try", "catch", "finally", "case", "switch", "break", "continue", "default", "err", "nil", "export",
         "extend", "implement", "elif", "pass", "lambda", "yield", "with", "object", "long", "double", "float", "char",
-        "byte", "task", "list", "undefined", "boolean", "number", "any", "void", "fn", "pub", "impl", "mut", "self",
+        "byte", "task", "list", "undefined", "boolean", "number", "any", "fn", "pub", "impl", "mut",
         "args", "kwargs", "cl", "ctx", "cancellationtoken", "ct",
     };
 }
