@@ -21,7 +21,7 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
     {
         var vectors = new float[texts.Count][];
         // CPU-bound and independent per text: use the cores for indexing batches.
-        Parallel.For(0, texts.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => vectors[i] = Embed(texts[i]));
+        Parallel.For(0, texts.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => vectors[i] = Embed(texts[i], termWeight: null));
         return Task.FromResult(vectors);
     }
 
@@ -32,8 +32,6 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
     /// </summary>
     public Task<float[]> EmbedQueryAsync(string query, Func<string, double>? termWeight, CancellationToken cancellationToken) =>
         Task.FromResult(Embed(query, termWeight));
-
-    public float[] Embed(string text) => Embed(text, null);
 
     private float[] Embed(string text, Func<string, double>? termWeight)
     {
