@@ -76,7 +76,7 @@ public static class RagGrpcService
         }
     }
 
-    public static IndexStatus ToStatus(RegisteredRepository repository)
+    private static IndexStatus ToStatus(RegisteredRepository repository)
     {
         var status = repository.Status;
         return new IndexStatus
@@ -101,7 +101,7 @@ public static class RagGrpcService
         };
     }
 
-    public static HybridSearchReply ToReply(SearchResponse response)
+    private static HybridSearchReply ToReply(SearchResponse response)
     {
         var reply = new HybridSearchReply();
         reply.Hits.AddRange(response.Hits.Select(h => new Snippet

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -29,12 +30,12 @@ public static class RagServiceHostingExtensions
         var services = builder.Services;
         services.AddOptions<RagOptions>().Bind(builder.Configuration.GetSection(RagOptions.Section));
         var rag = builder.Configuration.GetSection(RagOptions.Section).Get<RagOptions>() ?? new RagOptions();
-        services.TryAddTimeProvider();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new WorkspaceRoots(rag.WorkspaceRoots));
         services.AddSingleton<IEmbedder>(_ => EmbedderFactory.Create(builder.Configuration));
         services.AddSingleton(sp => new RepositoryIndexer(sp.GetRequiredService<IEmbedder>(), IndexingOptions.Default with { MaxFileBytes = rag.MaxFileBytes },
             sp.GetRequiredService<ILogger<RepositoryIndexer>>()));
-        services.AddSingleton(sp => new HybridSearcher(sp.GetRequiredService<IEmbedder>()));
+        services.AddSingleton<HybridSearcher>();
         services.AddSingleton<RagMetrics>();
         services.AddSingleton<RepositoryCatalog>();
 
@@ -69,10 +70,5 @@ public static class RagServiceHostingExtensions
         app.MapRagGrpc();
         app.MapGrpcHealth();
         return app;
-    }
-
-    private static void TryAddTimeProvider(this IServiceCollection services)
-    {
-        if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
     }
 }

@@ -155,6 +155,7 @@ public sealed class RepositoryCatalog(
                 metrics.IndexRuns.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
             }
             metrics.IndexDuration.Record(clock.Elapsed.TotalMilliseconds);
+            // The run is over: its outcome is stored even if the caller stopped waiting in the meantime.
             await store.SaveStatusAsync(entry.Id, entry.Status, CancellationToken.None);
         }
         finally

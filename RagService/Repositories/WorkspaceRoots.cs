@@ -9,8 +9,6 @@ public sealed class WorkspaceRoots(IEnumerable<string> roots)
 {
     private readonly List<string> fullRoots = roots.Where(r => !string.IsNullOrWhiteSpace(r)).Select(Canonical).ToList();
 
-    public IReadOnlyList<string> Roots => fullRoots;
-
     /// <summary>The canonical path of <paramref name="path"/> when it lies under a root; throws otherwise.</summary>
     public string Authorize(string path)
     {

@@ -28,8 +28,6 @@ public sealed class Bm25Index
     private int deletedPostings;
     private int livePostings;
 
-    public int DocumentCount => slotOfId.Count;
-
     public void Add(long id, Bm25Document document)
     {
         Remove(id);

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace RagService.Search;
 
 /// <summary>
@@ -23,7 +21,7 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
     {
         var vectors = new float[texts.Count][];
         // CPU-bound and independent per text: use the cores for indexing batches.
-        Parallel.For(0, texts.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => vectors[i] = Embed(texts[i]));
+        Parallel.For(0, texts.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => vectors[i] = Embed(texts[i], termWeight: null));
         return Task.FromResult(vectors);
     }
 
@@ -35,8 +33,6 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
     public Task<float[]> EmbedQueryAsync(string query, Func<string, double>? termWeight, CancellationToken cancellationToken) =>
         Task.FromResult(Embed(query, termWeight));
 
-    public float[] Embed(string text) => Embed(text, null);
-
     private float[] Embed(string text, Func<string, double>? termWeight)
     {
         var vector = new float[Dimensions];
@@ -45,7 +41,6 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
         {
             counts[token] = counts.TryGetValue(token, out var c) ? c + 1 : 1;
         }
-        Span<char> gram = stackalloc char[3];
         foreach (var (token, count) in counts)
         {
             var weight = (float)(1 + Math.Log(count)) * (CodeKeywords.Contains(token) ? KeywordWeight : 1f);
@@ -54,14 +49,9 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
             // Trigrams over "^token$" so word starts and ends are features of their own.
             var padded = $"^{token}$";
             var gramWeight = weight * TrigramWeight / Math.Max(1, padded.Length - 2);
-            for (var i = 0; i + 3 <= padded.Length; i++)
-            {
-                padded.AsSpan(i, 3).CopyTo(gram);
-                Add(vector, gram, gramWeight * 3);
-            }
+            for (var i = 0; i + 3 <= padded.Length; i++) Add(vector, padded.AsSpan(i, 3), gramWeight * 3);
         }
-        var norm = TensorPrimitives.Norm(vector);
-        if (norm > 0) TensorPrimitives.Divide(vector, norm, vector);
+        VectorMath.NormalizeInPlace(vector);
         return vector;
     }
 
@@ -81,7 +71,7 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
         "get", "set", "value", "package", "type", "struct", "interface", "sealed", "record", "abstract", "final",
         "throw", "try", "catch", "finally", "case", "switch", "break", "continue", "default", "err", "nil", "export",
         "extend", "implement", "elif", "pass", "lambda", "yield", "with", "object", "long", "double", "float", "char",
-        "byte", "task", "list", "undefined", "boolean", "number", "any", "void", "fn", "pub", "impl", "mut", "self",
+        "byte", "task", "list", "undefined", "boolean", "number", "any", "fn", "pub", "impl", "mut",
         "args", "kwargs", "cl", "ctx", "cancellationtoken", "ct",
     };
 }

@@ -1,4 +1,6 @@
 using System.ClientModel;
+using System.Globalization;
+using System.Net;
 using OpenAI;
 using OpenAI.Embeddings;
 
@@ -18,15 +20,15 @@ public sealed class OpenAiEmbedder : IEmbedder
     public const int MaxInputChars = 16_000;
 
     private readonly EmbeddingClient client;
-    private readonly int? dimensions;
+    private readonly OpenAiEmbedderOptions options;
 
     public OpenAiEmbedder(OpenAiEmbedderOptions options)
     {
         var clientOptions = new OpenAIClientOptions();
         if (!string.IsNullOrWhiteSpace(options.Endpoint)) clientOptions.Endpoint = new Uri(options.Endpoint);
         client = new EmbeddingClient(options.Model, new ApiKeyCredential(options.ApiKey), clientOptions);
-        dimensions = options.Dimensions;
-        ModelId = $"openai:{options.Model}:{options.Dimensions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"}";
+        this.options = options;
+        ModelId = $"openai:{options.Model}:{options.Dimensions?.ToString(CultureInfo.InvariantCulture) ?? "default"}";
     }
 
     public string ModelId { get; }
@@ -34,15 +36,17 @@ public sealed class OpenAiEmbedder : IEmbedder
     public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var vectors = new float[texts.Count][];
-        var generation = new EmbeddingGenerationOptions { Dimensions = dimensions };
+        var generation = new EmbeddingGenerationOptions { Dimensions = options.Dimensions };
         for (var offset = 0; offset < texts.Count; offset += BatchSize)
         {
             var batch = texts.Skip(offset).Take(BatchSize)
                 .Select(t => string.IsNullOrWhiteSpace(t) ? " " : t.Length > MaxInputChars ? t[..MaxInputChars] : t)
                 .ToList();
-            var result = await client.GenerateEmbeddingsAsync(batch, generation, cancellationToken).ConfigureAwait(false);
-            foreach (var embedding in result.Value)
+            foreach (var embedding in await GenerateAsync(batch, generation, cancellationToken).ConfigureAwait(false))
             {
+                // An index outside the batch would land on another batch's slot and be silently overwritten.
+                if ((uint)embedding.Index >= (uint)batch.Count)
+                    throw new InvalidOperationException($"The embeddings endpoint at {EndpointName} returned index {embedding.Index} for a batch of {batch.Count} inputs; check that it is OpenAI-compatible.");
                 var vector = embedding.ToFloats().ToArray();
                 VectorMath.NormalizeInPlace(vector);
                 vectors[offset + embedding.Index] = vector;
@@ -54,4 +58,29 @@ public sealed class OpenAiEmbedder : IEmbedder
         }
         return vectors;
     }
+
+    private async Task<OpenAIEmbeddingCollection> GenerateAsync(List<string> batch, EmbeddingGenerationOptions generation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.GenerateEmbeddingsAsync(batch, generation, cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (ClientResultException e) when (e.Status > 0)
+        {
+            // The server's own text is left out on purpose: some servers echo the API key they were sent, and this
+            // message ends up in the stored index status and the logs.
+            throw new HttpRequestException(RejectionMessage(e.Status), null, (HttpStatusCode)e.Status);
+        }
+    }
+
+    private string EndpointName => string.IsNullOrWhiteSpace(options.Endpoint) ? "api.openai.com" : new Uri(options.Endpoint).Authority;
+
+    private string RejectionMessage(int status) => status switch
+    {
+        401 or 403 => $"The embeddings endpoint at {EndpointName} refused the credentials (HTTP {status}); check OpenAI:ApiKey.",
+        404 => $"The embeddings endpoint at {EndpointName} answered 404; check OpenAI:Endpoint (it should end in /v1 for OpenAI-compatible servers) and that model \"{options.Model}\" exists there.",
+        400 or 422 => $"The embeddings endpoint at {EndpointName} rejected the request (HTTP {status}); check that model \"{options.Model}\" is an embedding model and supports OpenAI:EmbeddingDimensions if set.",
+        429 => $"The embeddings endpoint at {EndpointName} is rate-limiting (HTTP 429); index again later or raise the account's limits.",
+        _ => $"The embeddings endpoint at {EndpointName} failed with HTTP {status}; check that it is up, then index again.",
+    };
 }

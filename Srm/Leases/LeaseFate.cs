@@ -11,12 +11,3 @@ public enum LeaseFate
     /// <summary>No lease with this id was ever granted (or its history was pruned).</summary>
     Unknown,
 }
-
-/// <summary>What the database knows about a lease id.</summary>
-public sealed record LeaseStatus(
-    long LeaseId,
-    LeaseFate Fate,
-    string? PlanId = null,
-    DateTimeOffset? EndedAt = null,
-    long? SupersededBy = null,
-    string? SupersedingPlanId = null);

@@ -9,6 +9,3 @@ public sealed record LeaseQuery(
     bool IncludeExpired,
     int PageSize,
     long AfterLeaseId);
-
-/// <summary>One page of leases; <see cref="NextAfterLeaseId"/> is null on the last page.</summary>
-public sealed record LeasePage(IReadOnlyList<LeaseRecord> Leases, long? NextAfterLeaseId);

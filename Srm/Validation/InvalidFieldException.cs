@@ -5,6 +5,4 @@ public sealed class InvalidFieldException(string field, string reason)
     : Exception($"{field} {reason}")
 {
     public string Field { get; } = field;
-
-    public string Reason { get; } = reason;
 }
