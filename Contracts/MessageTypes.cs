@@ -8,10 +8,12 @@ public static class MessageTypes
 {
     public const string ContentTypeHeader = "content-type";
     private const string ProtobufContentType = "application/x-protobuf";
+    private const string MessageTypeParameter = "messageType=";
 
-    /// <summary><c>application/x-protobuf; messageType=core.Plan</c> for a <see cref="Core.Plan"/>.</summary>
-    public static string ContentType(MessageDescriptor descriptor) =>
-        $"{ProtobufContentType}; messageType={descriptor.FullName}";
+    /// <summary><c>application/x-protobuf; messageType=core.Plan</c> for the message type <c>core.Plan</c>.</summary>
+    public static string ContentType(string messageType) => $"{ProtobufContentType}; {MessageTypeParameter}{messageType}";
+
+    public static string ContentType(MessageDescriptor descriptor) => ContentType(descriptor.FullName);
 
     public static string ContentType<T>() where T : IMessage<T>, new() => ContentType(new T().Descriptor);
 
@@ -21,8 +23,8 @@ public static class MessageTypes
         if (contentType is null) return null;
         foreach (var part in contentType.Split(';', StringSplitOptions.TrimEntries))
         {
-            if (part.StartsWith("messageType=", StringComparison.OrdinalIgnoreCase))
-                return part["messageType=".Length..];
+            if (part.StartsWith(MessageTypeParameter, StringComparison.OrdinalIgnoreCase))
+                return part[MessageTypeParameter.Length..];
         }
         return null;
     }

@@ -42,15 +42,16 @@ internal sealed class PlanSession : IAsyncDisposable
 
     public async Task<IndexStatus> IndexAsync(string path, string branch, CancellationToken cancellationToken)
     {
-        var rag = new GrpcClient(new HttpClient { BaseAddress = _system[PipelineResources.RagService.Name].HttpUrl, Timeout = Timeout.InfiniteTimeSpan });
-        return await rag.UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
+        // The call carries its own deadline (grpc-timeout); HttpClient's 100 s default would cut a long index short.
+        using var http = new HttpClient { BaseAddress = _system[PipelineResources.RagService.Name].HttpUrl, Timeout = Timeout.InfiniteTimeSpan };
+        return await new GrpcClient(http).UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
             new IndexRepositoryRequest { Repo = path, Branch = branch, Path = path }, TimeSpan.FromMinutes(15), cancellationToken);
     }
 
     public async Task<int> ReleaseLeasesAsync(string planId, CancellationToken cancellationToken)
     {
-        var srm = new GrpcClient(new HttpClient { BaseAddress = _system[PipelineResources.Srm.Name].HttpUrl });
-        var reply = await srm.UnaryAsync<ReleasePlanRequest, ReleasePlanReply>("srm.v1.Srm", "ReleasePlan",
+        using var http = new HttpClient { BaseAddress = _system[PipelineResources.Srm.Name].HttpUrl };
+        var reply = await new GrpcClient(http).UnaryAsync<ReleasePlanRequest, ReleasePlanReply>("srm.v1.Srm", "ReleasePlan",
             new ReleasePlanRequest { PlanId = planId }, TimeSpan.FromSeconds(30), cancellationToken);
         return reply.Released;
     }

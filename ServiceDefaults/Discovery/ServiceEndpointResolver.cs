@@ -10,22 +10,9 @@ namespace ServiceDefaults.Discovery;
 /// <c>http://_grpc.srm</c> (named endpoint, <c>services:srm:grpc:0</c>). Several endpoints are used round-robin.
 /// Configuration is read on every call, so reloads apply.
 /// </summary>
-public sealed class ServiceEndpointResolver
+public sealed class ServiceEndpointResolver(IConfiguration configuration)
 {
-    private readonly IConfiguration configuration;
-    private readonly ServiceDiscoveryOptions? fixedOptions;
     private readonly ConcurrentDictionary<string, Counter> roundRobin = new(StringComparer.OrdinalIgnoreCase);
-
-    public ServiceEndpointResolver(IConfiguration configuration)
-    {
-        this.configuration = configuration;
-    }
-
-    public ServiceEndpointResolver(IConfiguration configuration, ServiceDiscoveryOptions options)
-    {
-        this.configuration = configuration;
-        fixedOptions = options;
-    }
 
     /// <summary>The address to call for <paramref name="uri"/>; throws <see cref="ServiceEndpointNotFoundException"/> naming the missing key.</summary>
     public Uri Resolve(Uri uri)
@@ -80,18 +67,8 @@ public sealed class ServiceEndpointResolver
         throw NotFound(uri, service, endpointNames[0]);
     }
 
-    /// <summary>Every configured address for the service named by <paramref name="uri"/> (empty if none).</summary>
-    public IReadOnlyList<Uri> ResolveAll(Uri uri)
-    {
-        var (service, endpointNames) = Parse(uri);
-        var serviceSection = configuration.GetSection("services").GetSection(service);
-        return endpointNames
-            .Select(name => Addresses(serviceSection.GetSection(name), name, uri))
-            .FirstOrDefault(list => list.Count > 0) ?? [];
-    }
-
     private bool AllowDnsPassThrough =>
-        fixedOptions?.AllowDnsPassThrough ?? configuration.GetValue<bool>("ServiceDiscovery:AllowDnsPassThrough");
+        configuration.GetSection(ServiceDiscoveryOptions.SectionName).Get<ServiceDiscoveryOptions>()?.AllowDnsPassThrough ?? false;
 
     private static (string Service, string[] EndpointNames) Parse(Uri uri)
     {

@@ -24,7 +24,7 @@ public static class GrpcClientRegistration
         }).AddServiceDiscovery();
         services.AddKeyedTransient(serviceName, (provider, _) => new GrpcClient(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(serviceName),
-            provider.GetService<IConfiguration>()?.GetSection("Grpc").Get<GrpcTransportOptions>()));
+            GrpcTransportOptions.From(provider.GetService<IConfiguration>())));
         return services;
     }
 }

@@ -20,8 +20,7 @@ internal sealed class GrpcServiceRegistry(GrpcTransportOptions options)
         var registry = Registries.GetValue(endpoints, e =>
         {
             isNew = true;
-            var options = e.ServiceProvider.GetService<IConfiguration>()?.GetSection("Grpc").Get<GrpcTransportOptions>();
-            return new GrpcServiceRegistry(options ?? new GrpcTransportOptions());
+            return new GrpcServiceRegistry(GrpcTransportOptions.From(e.ServiceProvider.GetService<IConfiguration>()));
         });
         created = isNew;
         return registry;

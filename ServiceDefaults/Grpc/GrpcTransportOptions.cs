@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace ServiceDefaults.Grpc;
 
 /// <summary>Limits of the unary gRPC transport; bound from configuration section <c>Grpc</c>.</summary>
@@ -9,4 +11,8 @@ public sealed class GrpcTransportOptions
     public int MaxReceiveMessageSize { get; set; } = DefaultMaxMessageSize;
 
     public int MaxSendMessageSize { get; set; } = DefaultMaxMessageSize;
+
+    /// <summary>The <c>Grpc</c> section of <paramref name="configuration"/>, or the defaults without one.</summary>
+    public static GrpcTransportOptions From(IConfiguration? configuration) =>
+        configuration?.GetSection("Grpc").Get<GrpcTransportOptions>() ?? new GrpcTransportOptions();
 }

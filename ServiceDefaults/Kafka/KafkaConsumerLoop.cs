@@ -55,8 +55,6 @@ public sealed class KafkaConsumerLoop : BackgroundService
         retryPipeline = BuildRetryPipeline();
     }
 
-    public string GroupId => options.GroupId;
-
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // Consume() blocks its thread; keep it off the host's startup path.
         Task.Run(() => RunAsync(stoppingToken), CancellationToken.None);
@@ -261,21 +259,23 @@ public sealed class KafkaConsumerLoop : BackgroundService
                 options.GroupId, error.Code, error.IsFatal, error.Reason))
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
-                logger.LogInformation("Kafka consumer of group {GroupId} assigned {Partitions}", options.GroupId, Describe(partitions));
-                options.PartitionsAssigned?.Invoke(ToPartitions(partitions));
+                var assigned = ToPartitions(partitions);
+                logger.LogInformation("Kafka consumer of group {GroupId} assigned {Partitions}", options.GroupId, string.Join(", ", assigned));
+                options.PartitionsAssigned?.Invoke(assigned);
             })
             .SetPartitionsRevokedHandler((consumer, partitions) =>
             {
-                logger.LogInformation("Kafka consumer of group {GroupId} revoked {Partitions}", options.GroupId,
-                    Describe(partitions.Select(p => p.TopicPartition)));
+                var revoked = ToPartitions(partitions.Select(p => p.TopicPartition));
+                logger.LogInformation("Kafka consumer of group {GroupId} revoked {Partitions}", options.GroupId, string.Join(", ", revoked));
                 CommitStored(consumer);
-                options.PartitionsRevoked?.Invoke(ToPartitions(partitions.Select(p => p.TopicPartition)));
+                options.PartitionsRevoked?.Invoke(revoked);
             })
             .SetPartitionsLostHandler((_, partitions) =>
             {
+                var lost = ToPartitions(partitions.Select(p => p.TopicPartition));
                 logger.LogWarning("Kafka consumer of group {GroupId} lost {Partitions} (session timed out); records after the last commit will be redelivered",
-                    options.GroupId, Describe(partitions.Select(p => p.TopicPartition)));
-                options.PartitionsRevoked?.Invoke(ToPartitions(partitions.Select(p => p.TopicPartition)));
+                    options.GroupId, string.Join(", ", lost));
+                options.PartitionsRevoked?.Invoke(lost);
             })
             .Build();
     }
@@ -357,7 +357,4 @@ public sealed class KafkaConsumerLoop : BackgroundService
         partitions.Select(p => new KafkaTopicPartition(p.Topic, p.Partition.Value)).ToList();
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private static string Describe(IEnumerable<TopicPartition> partitions) =>
-        string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]"));
 }

@@ -15,7 +15,4 @@ public static class KafkaHeaderNames
     public const string DeadLetterSourceTopic = "dlq-source-topic";
     public const string DeadLetterSourcePartition = "dlq-source-partition";
     public const string DeadLetterSourceOffset = "dlq-source-offset";
-
-    /// <summary><c>application/x-protobuf; messageType=core.Plan</c> for the message type <c>core.Plan</c>.</summary>
-    public static string ProtobufContentType(string messageType) => $"application/x-protobuf; messageType={messageType}";
 }

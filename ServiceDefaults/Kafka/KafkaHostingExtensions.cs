@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ServiceDefaults.Health;
 
 namespace ServiceDefaults.Kafka;
 
@@ -74,7 +75,7 @@ public static class KafkaHostingExtensions
             connectionName,
             sp => sp.GetRequiredKeyedService<KafkaHealthCheck>(connectionName),
             failureStatus: HealthStatus.Unhealthy,
-            tags: ["ready"],
+            tags: [HealthTags.Ready],
             timeout: checkTimeout + TimeSpan.FromSeconds(1)));
         return builder;
     }

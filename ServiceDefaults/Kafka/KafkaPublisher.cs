@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using Contracts;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 
@@ -58,7 +59,7 @@ public sealed class KafkaPublisher : IKafkaPublisher, IDisposable
         var headers = new List<KeyValuePair<string, byte[]>>
         {
             new(KafkaHeaderNames.MessageId, Encoding.UTF8.GetBytes(message.MessageId)),
-            new(KafkaHeaderNames.ContentType, Encoding.UTF8.GetBytes(KafkaHeaderNames.ProtobufContentType(message.MessageType))),
+            new(KafkaHeaderNames.ContentType, Encoding.UTF8.GetBytes(MessageTypes.ContentType(message.MessageType))),
         };
         if (traceParent is not null) headers.Add(new(KafkaHeaderNames.TraceParent, Encoding.UTF8.GetBytes(traceParent)));
 
