@@ -55,11 +55,26 @@ public sealed partial class LocalDistributedApplication(LocalSystemOptions optio
         await service.WaitHealthyAsync(options.HealthTimeout, cancellationToken);
     }
 
+    /// <summary>Stops everything in reverse order; one resource failing to stop does not keep the others running.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var service in _services.Values.Reverse()) await service.StopAsync();
-        _kafka?.Dispose();
-        if (_postgres is not null) await _postgres.DisposeAsync();
+        var failures = new List<Exception>();
+        foreach (var service in _services.Values.Reverse()) await StopAsync(service.StopAsync, failures);
+        await StopAsync(() => { _kafka?.Dispose(); return Task.CompletedTask; }, failures);
+        await StopAsync(async () => { if (_postgres is not null) await _postgres.DisposeAsync(); }, failures);
+        if (failures.Count > 0) throw new AggregateException("Some resources did not stop cleanly.", failures);
+    }
+
+    private static async Task StopAsync(Func<Task> stop, List<Exception> failures)
+    {
+        try
+        {
+            await stop();
+        }
+        catch (Exception e)
+        {
+            failures.Add(e);
+        }
     }
 
     private async Task StartPostgresAsync(CancellationToken cancellationToken)

@@ -46,7 +46,7 @@ public sealed partial class ServiceProcess(
         };
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
-        _recentLines.Clear();
+        lock (_recentLines) _recentLines.Clear();
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);

@@ -148,7 +148,19 @@ public sealed class RepositoryCatalog(
                 metrics.IndexRuns.Add(1, new KeyValuePair<string, object?>("outcome", "ready"));
                 metrics.FilesIndexed.Add(report.FilesChanged);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (OperationCanceledException)
+            {
+                // A caller that stops waiting must not leave the repository marked as indexing for ever.
+                entry.Status = entry.Status with
+                {
+                    State = IndexState.Failed,
+                    Error = "Indexing was cancelled before it finished; the next IndexRepository call or search runs it again.",
+                    DurationMs = clock.ElapsedMilliseconds,
+                };
+                await store.SaveStatusAsync(entry.Id, entry.Status, CancellationToken.None);
+                throw;
+            }
+            catch (Exception exception)
             {
                 logger.LogError(exception, "Indexing {Repo}@{Branch} at {Path} failed", entry.Repo, entry.Branch, entry.Path);
                 entry.Status = entry.Status with { State = IndexState.Failed, Error = exception.Message, DurationMs = clock.ElapsedMilliseconds };
