@@ -8,6 +8,11 @@
 set -euo pipefail
 
 scope="${1:-run}"   # run | test
+
+# A solution build runs this for AppHost and Tests at once: one installs, the other waits and re-checks.
+exec 9>"${TMPDIR:-/tmp}/change-pipeline-prerequisites.lock"
+flock 9
+
 missing=()
 
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || ls /usr/lib/*/"$1" >/dev/null 2>&1; }
@@ -27,6 +32,6 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get -o DPkg::Lock::Timeout=300 update -qq
+apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-prerequisites: installed ${missing[*]}"
