@@ -4,7 +4,7 @@ using ServiceDefaults;
 
 if (RagCli.IsCliInvocation(args)) return await RagCli.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
 builder.AddRagService();
 
