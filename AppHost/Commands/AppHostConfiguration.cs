@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using AppHost.Hosting;
+using AppHost.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace AppHost.Commands;
@@ -12,9 +15,19 @@ public static class AppHostConfiguration
         .AddEnvironmentVariables()
         .Build();
 
-    /// <summary><c>AppHost:DataDirectory</c>, by default <c>.data/</c> at the repository root (git-ignored).</summary>
-    public static string DataDirectory(IConfiguration configuration) =>
-        Path.GetFullPath(configuration["AppHost:DataDirectory"] ?? Path.Combine(ServiceAssemblies.RepositoryRoot, ".data"));
+    /// <summary>
+    /// <c>AppHost:DataDirectory</c>, by default <c>.data/</c> at the repository root (git-ignored). As root, when the
+    /// checkout lies where the local Postgres's user cannot reach (under /root, say), the default moves to
+    /// <c>/var/lib/change-request-pipeline/</c>, one folder per checkout.
+    /// </summary>
+    public static string DataDirectory(IConfiguration configuration)
+    {
+        if (configuration["AppHost:DataDirectory"] is { Length: > 0 } configured) return Path.GetFullPath(configured);
+        var inCheckout = Path.Combine(ServiceAssemblies.RepositoryRoot, ".data");
+        if (LocalPostgres.CanHostIn(inCheckout)) return inCheckout;
+        var checkout = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ServiceAssemblies.RepositoryRoot)))[..12];
+        return Path.Combine("/var/lib/change-request-pipeline", checkout);
+    }
 
     /// <summary><c>AppHost:WorkspaceRoots</c>, by default the folder that holds this repository.</summary>
     public static IReadOnlyList<string> WorkspaceRoots(IConfiguration configuration)

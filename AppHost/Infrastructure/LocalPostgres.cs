@@ -360,6 +360,13 @@ public sealed partial class LocalPostgres : IAsyncDisposable, IDisposable
         return runner.RunAsUser is not null && !OthersCanTraverse(temp) ? "/tmp" : temp;
     }
 
+    /// <summary>
+    /// False when this process is root and the unprivileged user that runs the server could not reach
+    /// <paramref name="directory"/> (a folder above it denies others entry, as /root does).
+    /// </summary>
+    public static bool CanHostIn(string directory) =>
+        !Environment.IsPrivilegedProcess || OthersCanTraverse(Path.GetDirectoryName(Path.GetFullPath(directory))!);
+
     private static void EnsureReachable(string root, CommandRunner runner)
     {
         if (runner.RunAsUser is null)
