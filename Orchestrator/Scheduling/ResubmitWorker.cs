@@ -19,7 +19,6 @@ public sealed class ResubmitWorker(
             try
             {
                 await ResubmitDueAsync(stoppingToken);
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -28,14 +27,14 @@ public sealed class ResubmitWorker(
             catch (Exception ex)
             {
                 logger.LogError(ex, "Resubmitting blocked requests failed; retrying. Check that Postgres is reachable.");
-                try
-                {
-                    await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+            }
+            try
+            {
+                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
             }
         }
     }
