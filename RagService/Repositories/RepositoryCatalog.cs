@@ -38,6 +38,8 @@ public sealed class RepositoryCatalog(
             var entry = new Entry(registered.Id, registered.Repo, registered.Branch, registered.Path, new CodeIndex(vectors.Create(registered.Repo, registered.Branch)));
             var clock = Stopwatch.StartNew();
             var files = await store.LoadAsync(registered.Id, indexer.Embedder.ModelId, entry.Index, cancellationToken);
+            // The history is not stored: one git log of the working tree rebuilds it (RagService README, "History").
+            if (Directory.Exists(registered.Path)) await indexer.RefreshHistoryAsync(registered.Path, entry.Index, cancellationToken);
             // An index interrupted mid-run, or stored by another embedding model, is refreshed before its next search.
             var usable = registered.Status.State == IndexState.Ready && (files > 0 || registered.Status.Files == 0);
             entry.Status = usable ? registered.Status : registered.Status with { State = IndexState.NotIndexed };
