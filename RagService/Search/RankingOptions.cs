@@ -10,13 +10,13 @@ namespace RagService.Search;
 public sealed record RankingOptions
 {
     /// <summary>BM25 of the query against the messages of the commits that touched the file.</summary>
-    public double History { get; init; } = 0.6;
+    public double History { get; init; } = 1.0;
 
     /// <summary>BM25 of the query against the file's path (folders, file name), one document per file.</summary>
-    public double Path { get; init; } = 0.2;
+    public double Path { get; init; } = 0.3;
 
     /// <summary>How recently the file changed (e^(−commits since its last change / <see cref="RecencyScaleCommits"/>)); only for files with other evidence.</summary>
-    public double Recency { get; init; } = 0.1;
+    public double Recency { get; init; } = 0.3;
 
     public double RecencyScaleCommits { get; init; } = 200;
 
@@ -27,7 +27,7 @@ public sealed record RankingOptions
     public int MaxIdentifierFiles { get; init; } = 5;
 
     /// <summary>Multiplier of a test or spec file's score unless the request is about tests.</summary>
-    public double TestFileFactor { get; init; } = 0.6;
+    public double TestFileFactor { get; init; } = 0.4;
 
     /// <summary>Files taken from the history and path fields as candidates besides those the chunks bring.</summary>
     public int FieldCandidates { get; init; } = 50;
