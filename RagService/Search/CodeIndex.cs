@@ -5,7 +5,8 @@ namespace RagService.Search;
 
 /// <summary>
 /// The searchable state of one repository: files with their content hashes, chunks, the BM25 index and the
-/// dense vector index, the file-level fields (<see cref="FileFields"/>) and, for a git checkout, its history. Files are replaced or removed as a whole, which is what incremental indexing needs.
+/// dense vector index, the file-level fields (<see cref="FileFields"/>) and, for a git checkout, its history.
+/// Files are replaced or removed as a whole, which is what incremental indexing needs.
 /// Safe for concurrent searches and updates (a reader/writer lock; updates are rare and short).
 /// </summary>
 public sealed class CodeIndex(IVectorIndex vectors)

@@ -12,8 +12,6 @@ public sealed class HybridSearcher(IEmbedder embedder, RankingOptions? ranking =
 {
     private readonly RankingOptions ranking = ranking ?? RankingOptions.Default;
 
-    public RankingOptions Ranking => ranking;
-
     /// <summary>Candidates taken from each retriever, at least; a larger pool gives the file ranking more evidence.</summary>
     public const int CandidatePool = 200;
 
