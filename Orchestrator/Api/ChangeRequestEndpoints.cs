@@ -87,7 +87,7 @@ public static class ChangeRequestEndpoints
 
     private static async Task<IResult> ListAsync(RequestQueries queries, string? stage, int? page, int? pageSize, CancellationToken cancellationToken)
     {
-        Phase? filter = null;
+        Stage? filter = null;
         if (!string.IsNullOrEmpty(stage))
         {
             if (!WorkflowNames.TryParseStage(stage, out var parsed))

@@ -32,16 +32,16 @@ public sealed record StepView(int Order, string Goal, string Kind, string Path, 
 public sealed record PlanView(string Id, string Planner, IReadOnlyList<StepView> Steps, IReadOnlyList<string> Rationale)
 {
     public static PlanView? Of(Plan? plan) => plan is null ? null : new(plan.Id, plan.Planner,
-        plan.Steps.Select(s => new StepView(s.Order, s.Goal, s.Kind.ToString().ToUpperInvariant(), s.Path, s.Symbols.ToList())).ToList(),
+        plan.Steps.Select(s => new StepView(s.Order, s.Goal, s.Kind, s.Path, s.Symbols.ToList())).ToList(),
         plan.Rationale.ToList());
 }
 
-public sealed record LeasesView(string? PlanId, IReadOnlyList<long> ReservedLeaseIds, string Release, int? ReleasedCount, int ReleaseAttempts, string? LastError);
+public sealed record LeasesView(string? PlanId, IReadOnlyList<string> ReservedLeaseIds, string Release, int? ReleasedCount, int ReleaseAttempts, string? LastError);
 
 public sealed record TicketView(string Stage, string Reason, string SourceTopic, DateTimeOffset? RaisedAt)
 {
     public static TicketView Of(RegressionTicket ticket) =>
-        new(ticket.Stage.Name(), ticket.Reason, ticket.SourceTopic, ticket.RaisedAt?.ToDateTimeOffset());
+        new(ticket.Stage.Name(), ticket.Summary, ticket.SourceTopic, ticket.RaisedAt?.ToDateTimeOffset());
 }
 
 public sealed record RequestDetailsView(

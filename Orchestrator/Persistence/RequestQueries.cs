@@ -17,7 +17,7 @@ public sealed class RequestQueries(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Requests newest first, optionally in one stage; <paramref name="page"/> counts from 1.</summary>
-    public async Task<RequestPage> ListAsync(Phase? stage, int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<RequestPage> ListAsync(Stage? stage, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
         var where = stage is null ? "" : "WHERE stage = $1";
