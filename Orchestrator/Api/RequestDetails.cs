@@ -29,6 +29,7 @@ public sealed class RequestDetails(RequestQueries queries, IPlanLeases leases, T
             null when TransitionTable.IsTerminal(state.Stage) => "none",
             null => "held",
             { ReleasedAt: not null } => "released",
+            { GaveUpAt: not null } => "gave_up",
             _ => "releasing",
         };
         var (live, lookupError) = await LiveLeasesAsync(state, releaseState, cancellationToken);

@@ -147,6 +147,23 @@ public sealed class RequestStore(
         return await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
     }
 
+    /// <summary>A timeline entry that leaves the request where it is (recorded as not applied, in its current stage).</summary>
+    public async Task NoteAsync(string requestId, Trigger trigger, string detail, MessageSource source, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO history (request_id, at, trigger, from_stage, to_stage, applied, source_topic, message_id, detail) " +
+            "SELECT id, $2, $3, stage, stage, false, $4, $5, $6 FROM requests WHERE id = $1");
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter { Value = requestId });
+        p.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        p.Add(new NpgsqlParameter { Value = trigger.Name() });
+        p.Add(new NpgsqlParameter { Value = source.Topic });
+        p.Add(new NpgsqlParameter { Value = source.MessageId });
+        p.Add(new NpgsqlParameter { Value = detail });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        signals.Committed(wroteOutbox: false);
+    }
+
     /// <summary>Requests waiting to be resubmitted because <paramref name="planId"/> held leases they needed.</summary>
     public async Task<IReadOnlyList<string>> BlockedByAsync(string planId, CancellationToken cancellationToken)
     {
@@ -335,7 +352,8 @@ public sealed class RequestStore(
     {
         var command = new NpgsqlBatchCommand(
             "INSERT INTO lease_releases (plan_id, request_id, created_at, next_attempt_at) VALUES ($1, $2, $3, $3) ON CONFLICT (plan_id) DO UPDATE " +
-            "SET released_at = NULL, released_count = NULL, last_error = NULL, attempts = 0, next_attempt_at = $3 WHERE lease_releases.released_at IS NOT NULL");
+            "SET released_at = NULL, released_count = NULL, last_error = NULL, gave_up_at = NULL, attempts = 0, next_attempt_at = $3 " +
+            "WHERE lease_releases.released_at IS NOT NULL OR lease_releases.gave_up_at IS NOT NULL");
         command.Parameters.Add(new NpgsqlParameter { Value = planId });
         command.Parameters.Add(new NpgsqlParameter { Value = requestId });
         command.Parameters.Add(new NpgsqlParameter { Value = now });

@@ -36,6 +36,7 @@ public static class WorkflowNames
         [Trigger.GtFail] = "gt_fail",
         [Trigger.Build2Ok] = "build2_ok",
         [Trigger.BuildFail] = "build_fail",
+        [Trigger.ReleaseFail] = "release_fail",
         [Trigger.Review] = "review",
         [Trigger.Approve] = "approve",
         [Trigger.Edit] = "edit",

@@ -12,7 +12,8 @@ namespace Tests.Orchestrator;
 /// <summary>
 /// A stand-in Srm over real h2c gRPC on Kestrel: an in-memory lease table behind <c>ReserveBatch</c>, <c>ListLeases</c>,
 /// <c>Release</c> and <c>ReleasePlan</c> (one live lease per symbol, a plan's own leases come back on a second reserve).
-/// It can fail the first ReleasePlan calls with UNAVAILABLE to show the Orchestrator retries.
+/// It can fail the first ReleasePlan calls with UNAVAILABLE to show the Orchestrator retries, and refuse a plan with
+/// INVALID_ARGUMENT to show it does not.
 /// </summary>
 public sealed class FakeSrm : IAsyncDisposable
 {
@@ -28,7 +29,12 @@ public sealed class FakeSrm : IAsyncDisposable
 
     public string Url => app.Urls.First();
 
+    private readonly ConcurrentDictionary<string, bool> rejected = new();
+
     public void FailNext(int calls) => Volatile.Write(ref failuresLeft, calls);
+
+    /// <summary>Answers INVALID_ARGUMENT for this plan, as Srm does for a malformed plan id.</summary>
+    public void Reject(string planId) => rejected[planId] = true;
 
     public int CallsFor(string planId) => ReleaseCalls.Count(id => id == planId);
 
@@ -55,6 +61,9 @@ public sealed class FakeSrm : IAsyncDisposable
             .MapUnary<ReleasePlanRequest, ReleasePlanReply>("ReleasePlan", (request, call) =>
             {
                 srm.ReleaseCalls.Enqueue(request.PlanId);
+                // As Srm does: its validator answers INVALID_ARGUMENT, and no retry can change that.
+                if (request.PlanId.Length == 0 || srm.rejected.ContainsKey(request.PlanId))
+                    throw new RpcException(GrpcStatusCode.InvalidArgument, request.PlanId.Length == 0 ? "plan_id is required" : $"plan_id '{request.PlanId}' is malformed");
                 if (Interlocked.Decrement(ref srm.failuresLeft) >= 0)
                     throw new RpcException(GrpcStatusCode.Unavailable, "srm is restarting");
                 var released = srm.LeasesOf(request.PlanId).Count(l => srm.leases.TryRemove(l.LeaseId, out _));
