@@ -9,18 +9,18 @@ namespace Orchestrator.Workflow;
 /// </summary>
 public static class TransitionTable
 {
-    /// <summary>Stages of the happy path in order; done and regress are terminal.</summary>
+    /// <summary>Stages of the happy path in order (plan_review only when the plan is reviewed); done, regress and cancelled are terminal.</summary>
     public static IReadOnlyList<Stage> NonTerminalStages { get; } =
-        [Stage.Idle, Stage.PlanPhase, Stage.CodePhase, Stage.Build1, Stage.TestPlan, Stage.TestBuild, Stage.Build2];
+        [Stage.Idle, Stage.PlanPhase, Stage.PlanReview, Stage.CodePhase, Stage.Build1, Stage.TestPlan, Stage.TestBuild, Stage.Build2];
 
-    public static IReadOnlyList<Stage> TerminalStages { get; } = [Stage.Done, Stage.Regress];
+    public static IReadOnlyList<Stage> TerminalStages { get; } = [Stage.Done, Stage.Regress, Stage.Cancelled];
 
     public static IReadOnlyList<Transition> All { get; } = Build();
 
     private static readonly FrozenDictionary<(Stage, Trigger), Stage> Lookup =
         All.ToFrozenDictionary(t => (t.From, t.Trigger), t => t.To);
 
-    public static bool IsTerminal(Stage stage) => stage is Stage.Done or Stage.Regress;
+    public static bool IsTerminal(Stage stage) => stage is Stage.Done or Stage.Regress or Stage.Cancelled;
 
     /// <summary>The stage <paramref name="trigger"/> leads to from <paramref name="from"/>, or false when invalid there.</summary>
     public static bool TryFire(Stage from, Trigger trigger, out Stage to) => Lookup.TryGetValue((from, trigger), out to);
@@ -35,6 +35,11 @@ public static class TransitionTable
             new(Stage.PlanPhase, Trigger.PlanBlocked, Stage.PlanPhase),
             new(Stage.PlanPhase, Trigger.Resubmit, Stage.PlanPhase),
             new(Stage.PlanPhase, Trigger.PlanFail, Stage.Regress),
+            // The review gate: a READY plan waits for a person, who approves it, edits it (and reviews again) or rejects it.
+            new(Stage.PlanPhase, Trigger.Review, Stage.PlanReview),
+            new(Stage.PlanReview, Trigger.Approve, Stage.CodePhase),
+            new(Stage.PlanReview, Trigger.Edit, Stage.PlanReview),
+            new(Stage.PlanReview, Trigger.Reject, Stage.Regress),
             // One commit cleared one task; others are still pending.
             new(Stage.CodePhase, Trigger.TaskOk, Stage.CodePhase),
             new(Stage.CodePhase, Trigger.CodeOk, Stage.Build1),
@@ -47,6 +52,8 @@ public static class TransitionTable
         ];
         // The seed: build_fail from any non-terminal stage regresses.
         table.AddRange(NonTerminalStages.Select(stage => new Transition(stage, Trigger.BuildFail, Stage.Regress)));
+        // A person can end any request that has not ended.
+        table.AddRange(NonTerminalStages.Select(stage => new Transition(stage, Trigger.Cancel, Stage.Cancelled)));
         return table;
     }
 }

@@ -9,6 +9,7 @@ public static class WorkflowNames
     {
         [Stage.Idle] = "idle",
         [Stage.PlanPhase] = "plan_phase",
+        [Stage.PlanReview] = "plan_review",
         [Stage.CodePhase] = "code_phase",
         [Stage.Build1] = "build1",
         [Stage.TestPlan] = "test_plan",
@@ -16,6 +17,7 @@ public static class WorkflowNames
         [Stage.Build2] = "build2",
         [Stage.Done] = "done",
         [Stage.Regress] = "regress",
+        [Stage.Cancelled] = "cancelled",
     };
 
     private static readonly Dictionary<Trigger, string> TriggerNames = new()
@@ -35,6 +37,11 @@ public static class WorkflowNames
         [Trigger.Build2Ok] = "build2_ok",
         [Trigger.BuildFail] = "build_fail",
         [Trigger.ReleaseFail] = "release_fail",
+        [Trigger.Review] = "review",
+        [Trigger.Approve] = "approve",
+        [Trigger.Edit] = "edit",
+        [Trigger.Reject] = "reject",
+        [Trigger.Cancel] = "cancel",
     };
 
     private static readonly Dictionary<string, Stage> StagesByName =

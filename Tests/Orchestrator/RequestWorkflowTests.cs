@@ -24,11 +24,14 @@ public sealed class RequestWorkflowTests
         PendingTasks = stage == Stage.CodePhase ? [TaskId(Id, 1)] : [],
     };
 
+    /// <summary>Fired over HTTP by a person, never by a message.</summary>
+    private static readonly Trigger[] PeopleTriggers = [Trigger.Approve, Trigger.Edit, Trigger.Reject, Trigger.Cancel];
+
     public static TheoryData<Stage, Trigger> EveryStageAndMessageTrigger()
     {
         var data = new TheoryData<Stage, Trigger>();
         foreach (var stage in Enum.GetValues<Stage>())
-            foreach (var trigger in Enum.GetValues<Trigger>().Where(t => t is not (Trigger.Resubmit or Trigger.ReleaseFail)))
+            foreach (var trigger in Enum.GetValues<Trigger>().Except(PeopleTriggers).Where(t => t is not (Trigger.Resubmit or Trigger.ReleaseFail)))
                 data.Add(stage, trigger);
         return data;
     }

@@ -17,6 +17,10 @@ public sealed class TransitionTableTests
             [(Stage.PlanPhase, Trigger.PlanBlocked)] = Stage.PlanPhase,
             [(Stage.PlanPhase, Trigger.Resubmit)] = Stage.PlanPhase,
             [(Stage.PlanPhase, Trigger.PlanFail)] = Stage.Regress,
+            [(Stage.PlanPhase, Trigger.Review)] = Stage.PlanReview,
+            [(Stage.PlanReview, Trigger.Approve)] = Stage.CodePhase,
+            [(Stage.PlanReview, Trigger.Edit)] = Stage.PlanReview,
+            [(Stage.PlanReview, Trigger.Reject)] = Stage.Regress,
             [(Stage.CodePhase, Trigger.TaskOk)] = Stage.CodePhase,
             [(Stage.CodePhase, Trigger.CodeOk)] = Stage.Build1,
             [(Stage.CodePhase, Trigger.CodeFail)] = Stage.Regress,
@@ -26,8 +30,11 @@ public sealed class TransitionTableTests
             [(Stage.TestBuild, Trigger.GtFail)] = Stage.Regress,
             [(Stage.Build2, Trigger.Build2Ok)] = Stage.Done,
         };
-        foreach (var stage in new[] { Stage.Idle, Stage.PlanPhase, Stage.CodePhase, Stage.Build1, Stage.TestPlan, Stage.TestBuild, Stage.Build2 })
+        foreach (var stage in new[] { Stage.Idle, Stage.PlanPhase, Stage.PlanReview, Stage.CodePhase, Stage.Build1, Stage.TestPlan, Stage.TestBuild, Stage.Build2 })
+        {
             expected[(stage, Trigger.BuildFail)] = Stage.Regress;
+            expected[(stage, Trigger.Cancel)] = Stage.Cancelled;
+        }
         return expected;
     }
 
@@ -65,9 +72,9 @@ public sealed class TransitionTableTests
     }
 
     [Fact]
-    public void Done_and_regress_are_terminal_and_accept_nothing()
+    public void Done_regress_and_cancelled_are_terminal_and_accept_nothing()
     {
-        foreach (var terminal in new[] { Stage.Done, Stage.Regress })
+        foreach (var terminal in new[] { Stage.Done, Stage.Regress, Stage.Cancelled })
         {
             Assert.True(TransitionTable.IsTerminal(terminal));
             Assert.DoesNotContain(TransitionTable.All, t => t.From == terminal);
@@ -92,7 +99,7 @@ public sealed class TransitionTableTests
     [Fact]
     public void Stage_and_trigger_names_are_the_seeds_and_round_trip()
     {
-        Assert.Equal(["idle", "plan_phase", "code_phase", "build1", "test_plan", "test_build", "build2", "done", "regress"],
+        Assert.Equal(["idle", "plan_phase", "code_phase", "build1", "test_plan", "test_build", "build2", "done", "regress", "plan_review", "cancelled"],
             Enum.GetValues<Stage>().Select(p => p.Name()));
         foreach (var trigger in Enum.GetValues<Trigger>())
             Assert.Equal(trigger, WorkflowNames.ParseTrigger(trigger.Name()));
