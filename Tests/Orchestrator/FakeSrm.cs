@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using Contracts.Srm;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ServiceDefaults.Grpc;
 
 namespace Tests.Orchestrator;
 
@@ -14,10 +15,8 @@ namespace Tests.Orchestrator;
 /// </summary>
 public sealed class FakeSrm : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private WebApplication app = null!;
     private int failuresLeft;
-
-    private FakeSrm(WebApplication app) => this.app = app;
 
     public ConcurrentQueue<string> ReleaseCalls { get; } = new();
 
@@ -33,16 +32,12 @@ public sealed class FakeSrm : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var srm = new FakeSrm(app);
-        app.MapGrpcService("srm.v1.Srm").MapUnary<ReleasePlanRequest, ReleasePlanReply>("ReleasePlan", (request, _) =>
-        {
-            srm.ReleaseCalls.Enqueue(request.PlanId);
-            if (Interlocked.Decrement(ref srm.failuresLeft) >= 0)
-                throw new RpcException(GrpcStatusCode.Unavailable, "srm is restarting");
-            return Task.FromResult(new ReleasePlanReply { Released = 1 });
-        });
-        await app.StartAsync();
+        var srm = new FakeSrm();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(new ReleasePlanService(srm));
+        srm.app = builder.Build();
+        srm.app.MapGrpcService<ReleasePlanService>();
+        await srm.app.StartAsync();
         return srm;
     }
 
@@ -50,5 +45,16 @@ public sealed class FakeSrm : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+
+    private sealed class ReleasePlanService(FakeSrm owner) : Contracts.Srm.Srm.SrmBase
+    {
+        public override Task<ReleasePlanReply> ReleasePlan(ReleasePlanRequest request, ServerCallContext context)
+        {
+            owner.ReleaseCalls.Enqueue(request.PlanId);
+            if (Interlocked.Decrement(ref owner.failuresLeft) >= 0)
+                throw new RpcException(new Status(StatusCode.Unavailable, "srm is restarting"));
+            return Task.FromResult(new ReleasePlanReply { Released = 1 });
+        }
     }
 }
