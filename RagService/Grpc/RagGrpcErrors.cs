@@ -14,5 +14,6 @@ public static class RagGrpcErrors
         .Map<RepositoryNotFoundException>(StatusCode.NotFound)
         .Map<DirectoryNotFoundException>(StatusCode.NotFound)
         .Map<WorkspaceAccessDeniedException>(StatusCode.PermissionDenied)
-        .Map<RepositoryUnavailableException>(StatusCode.FailedPrecondition);
+        .Map<RepositoryUnavailableException>(StatusCode.FailedPrecondition)
+        .Map<QdrantUnavailableException>(StatusCode.Unavailable);
 }

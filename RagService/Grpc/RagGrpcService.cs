@@ -10,7 +10,7 @@ namespace RagService.Grpc;
 /// <c>rag.v1.Rag</c> over <see cref="RepositoryCatalog"/>. Its exceptions become status codes in one place
 /// (<see cref="RagGrpcErrors"/>): bad fields → INVALID_ARGUMENT, unknown repository or missing working tree →
 /// NOT_FOUND, a tree outside the workspace roots → PERMISSION_DENIED, a repository that cannot be indexed →
-/// FAILED_PRECONDITION.
+/// FAILED_PRECONDITION, Qdrant unreachable → UNAVAILABLE.
 /// </summary>
 public sealed class RagGrpcService(RepositoryCatalog catalog) : Contracts.Rag.Rag.RagBase
 {
