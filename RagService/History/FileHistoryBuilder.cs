@@ -32,14 +32,14 @@ public static class FileHistoryBuilder
                         if (change.Status == 'D') continue;
                         break;
                 }
-                if (!describes) continue;
+                // A sweep still changed the file (recency, count); only its message says nothing about it.
                 if (!records.TryGetValue(current, out var record))
                 {
                     record = new Record(order);
                     records[current] = record;
                 }
                 record.Commits++;
-                if (record.Messages.Count < options.MaxMessagesPerFile && message.Length > 0) record.Messages.Add(message);
+                if (describes && record.Messages.Count < options.MaxMessagesPerFile && message.Length > 0) record.Messages.Add(message);
             }
         }
         return records.ToDictionary(r => r.Key, r => new FileHistory(r.Value.Messages, r.Value.Commits, r.Value.Newest), StringComparer.Ordinal);

@@ -17,7 +17,7 @@ public sealed record HistoryOptions
 
     /// <summary>
     /// Commits that changed more files than this (reformatting, licence headers, mass renames) add no message to any file:
-    /// their words describe none of them. Their renames are still followed.
+    /// their words describe none of them. Their renames are still followed, and they still count as changes (recency).
     /// </summary>
     public int MaxFilesPerCommit { get; init; } = 50;
 

@@ -92,9 +92,9 @@ public sealed class GitHistoryTests : IDisposable
         var files = FileHistoryBuilder.Build(history, ["f0.py", "f1.py"], HistoryOptions.Default with { MaxMessagesPerFile = 2, MaxFilesPerCommit = 4 });
 
         Assert.Equal(["third", "second"], files["f0.py"].Messages);
-        Assert.Equal(3, files["f0.py"].Commits);
-        Assert.Equal(1, files["f0.py"].NewestCommit);
-        Assert.False(files.ContainsKey("f1.py"));
+        Assert.Equal(4, files["f0.py"].Commits);
+        Assert.Equal(0, files["f0.py"].NewestCommit); // the sweep still changed it
+        Assert.Empty(files["f1.py"].Messages);
     }
 
     [Fact]
