@@ -45,13 +45,14 @@ public static class PlanEdit
             var step = original.Clone();
             if (edit.Kind is not null)
             {
-                if (!Enum.TryParse<Step.Types.Kind>(edit.Kind.Trim(), ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+                if (SeedStrings.Parse<StepKind>(edit.Kind) is not { } kind)
                 {
-                    errors[field + ".kind"] = [$"'{Shorten(edit.Kind)}' is not one of ADD, EDIT, REMOVE, REFACTOR."];
+                    errors[field + ".kind"] = [$"'{Shorten(edit.Kind)}' is not one of {SeedStrings.Allowed<StepKind>()}."];
                     continue;
                 }
-                if (kind != step.Kind) changes.Add($"step {step.Order} kind {Name(step.Kind)} -> {Name(kind)}");
-                step.Kind = kind;
+                var name = SeedStrings.Of(kind);
+                if (name != step.Kind) changes.Add($"step {step.Order} kind {step.Kind} -> {name}");
+                step.Kind = name;
             }
             if (edit.Path is not null)
             {
@@ -87,8 +88,6 @@ public static class PlanEdit
         if (segments.Any(s => s.Equals(".git", StringComparison.OrdinalIgnoreCase))) return "points into .git";
         return null;
     }
-
-    private static string Name(Step.Types.Kind kind) => kind.ToString().ToUpperInvariant();
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 }

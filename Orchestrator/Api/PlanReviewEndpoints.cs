@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Contracts.Core;
 using Contracts.Srm;
@@ -51,7 +52,7 @@ public static class PlanReviewEndpoints
         }
         var state = await queries.GetAsync(id, cancellationToken);
         if (state is null) return ChangeRequestEndpoints.NotFound(id);
-        if (state.Stage != Phase.PlanReview || state.Plan is null) return NotUnderReview(id, state.Stage);
+        if (state.Stage != Stage.PlanReview || state.Plan is null) return NotUnderReview(id, state.Stage);
 
         var edited = PlanEdit.Apply(state.Plan, body, out var errors, out var summary);
         if (edited is null) return Results.ValidationProblem(errors, title: "The edited plan is not valid.");
@@ -104,7 +105,7 @@ public static class PlanReviewEndpoints
             foreach (var lease in live.Where(l => removedOnly.Contains(l.FqName)))
                 await leases.ReleaseAsync(lease.LeaseId, cancellationToken);
             edited.ReservedLeaseIds.Clear();
-            edited.ReservedLeaseIds.AddRange(reply.Leases.Select(l => l.LeaseId).Order());
+            edited.ReservedLeaseIds.AddRange(reply.Leases.Select(l => l.LeaseId).Order().Select(id => id.ToString(CultureInfo.InvariantCulture)));
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -130,7 +131,7 @@ public static class PlanReviewEndpoints
         return Results.Ok(await details.GetAsync(id, cancellationToken));
     }
 
-    private static IResult NotUnderReview(string id, Phase stage, string verb = "edited") =>
+    private static IResult NotUnderReview(string id, Stage stage, string verb = "edited") =>
         Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "No plan is under review",
             detail: $"Request {id} is {stage.Name()}; a plan can be {verb} only in plan_review.");
 }

@@ -220,11 +220,11 @@ public sealed class OrchestratorFrontDoorTests(PostgresFixture postgres) : IClas
         plan.Steps[0].Symbols.Add("App.Greet");
         plan.Steps[1].Symbols.Add("App.Main");
         plan.ReservedLeaseIds.Clear();
-        plan.ReservedLeaseIds.AddRange(harness.Srm.Grant(plan.Id, "App.Greet", "App.Main"));
+        plan.ReservedLeaseIds.AddRange(harness.Srm.Grant(plan.Id, "App.Greet", "App.Main").Select(lease => lease.ToString(CultureInfo.InvariantCulture)));
         using (var early = await harness.Http.PostAsync($"/api/change-requests/{id}/approve", null))
             Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
         await harness.PublishAsync(Topics.PlanOut, id, plan);
-        await harness.WaitForStageAsync(id, Phase.PlanReview);
+        await harness.WaitForStageAsync(id, Stage.PlanReview);
         Assert.Empty(harness.ReadTopic(Topics.CodeTaskOut, id));
 
         foreach (var (steps, field) in new (object[], string)[]
@@ -259,8 +259,8 @@ public sealed class OrchestratorFrontDoorTests(PostgresFixture postgres) : IClas
 
         using (var approve = await harness.Http.PostAsync($"/api/change-requests/{id}/approve", null))
             Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
-        var state = await harness.WaitForStageAsync(id, Phase.CodePhase);
-        Assert.Equal(harness.Srm.LeasesOf(plan.Id).Select(l => l.LeaseId), state.Plan!.ReservedLeaseIds);
+        var state = await harness.WaitForStageAsync(id, Stage.CodePhase);
+        Assert.Equal(harness.Srm.LeasesOf(plan.Id).Select(l => l.LeaseId.ToString(CultureInfo.InvariantCulture)), state.Plan!.ReservedLeaseIds);
         var bundle = TaskBundle.Parser.ParseFrom(harness.ReadTopic(Topics.CodeTaskOut, id).Single().Message.Value);
         Assert.Equal(["src/greet.cs"], bundle.Tasks.Select(t => t.Step.Path));
         using (var late = await harness.Http.PostAsync($"/api/change-requests/{id}/reject", null))

@@ -88,7 +88,7 @@ public sealed class ReviewFlowBrowserTests(PostgresFixture postgres) : IClassFix
         using var submitted = await harness.Http.PostAsJsonAsync("/api/change-requests",
             new { repo = system.Repository, branch = "main", description = "add record_refund() to the order book", requester = "api-client" });
         var other = JsonDocument.Parse(await submitted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-        var coding = await harness.WaitForStageAsync(other, Phase.CodePhase);
+        var coding = await harness.WaitForStageAsync(other, Stage.CodePhase);
         Assert.NotEmpty(harness.Srm.LeasesOf(coding.PlanId!));
         await page.GotoAsync(new Uri(harness.Address, $"/requests/{other}").ToString());
         await Assertions.Expect(page.Locator("#detail-stage")).ToHaveAttributeAsync("data-stage", "code_phase");

@@ -67,8 +67,8 @@ public sealed class ReviewFlowSystem : IAsyncDisposable
     /// <summary>Indexes the repository by hand (as before indexing on demand).</summary>
     public async Task IndexAsync()
     {
-        var status = await Rag.CreateGrpcClient().UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
-            new IndexRepositoryRequest { Repo = Repository, Branch = "main", Path = Repository }, TimeSpan.FromSeconds(60));
+        var status = await new Contracts.Rag.Rag.RagClient(Rag.CreateChannel()).IndexRepositoryAsync(
+            new IndexRepositoryRequest { Repo = Repository, Branch = "main", Path = Repository }, deadline: DateTime.UtcNow.AddSeconds(60)).ResponseAsync;
         if (status.State != IndexStatus.Types.State.Ready) throw new InvalidOperationException($"Indexing failed: {status.Error}");
     }
 
