@@ -3,7 +3,6 @@ using Contracts.Core;
 using Contracts.Rag;
 using Contracts.Srm;
 using Microsoft.Extensions.Logging;
-using RequestPlanner.Planning.Requests;
 using RequestPlanner.Planning.Reservations;
 using RequestPlanner.Planning.Retrieval;
 using ServiceDefaults.Grpc;
@@ -29,30 +28,29 @@ public sealed class ChangeRequestPlanner(
 {
     public async Task<Plan> PlanAsync(ChangeRequest request, CancellationToken cancellationToken)
     {
-        var errors = ChangeRequestValidator.Validate(request);
-        if (errors.Count > 0) throw new InvalidChangeRequestException(errors);
+        var errors = ChangeRequestRules.Validate(request);
+        if (errors.Count > 0) throw new InvalidChangeRequestException([.. errors.SelectMany(pair => pair.Value)]);
 
         using var activity = PlannerTelemetry.Source.StartActivity("plan change request");
         var started = time.GetTimestamp();
-        var branch = request.Branch.Length > 0 ? request.Branch : options.DefaultBranch;
         var plan = new Plan
         {
             Id = PlanIdentity.ForRequest(request.Id),
             ParentRequestId = request.Id,
             Repo = request.Repo,
-            Branch = branch,
+            Branch = request.Branch,
         };
 
         var context = await retriever.SearchAsync(new HybridSearchRequest
         {
             Repo = request.Repo,
-            Branch = branch,
+            Branch = request.Branch,
             Query = request.Description,
             K = options.SearchK,
             Alpha = options.SearchAlpha,
         }, cancellationToken);
 
-        var result = await planner.PlanAsync(new PlanningInput(request, branch, context), cancellationToken);
+        var result = await planner.PlanAsync(new PlanningInput(request, request.Branch, context), cancellationToken);
         plan.Planner = result.Planner;
         plan.Rationale.AddRange(result.Rationale);
 

@@ -17,8 +17,6 @@ public sealed class PlannerOptions
     public int RetrievalMaxFiles { get; set; } = 3;
     /// <summary>Deadline of one call to RagService or Srm.</summary>
     public TimeSpan DependencyTimeout { get; set; } = TimeSpan.FromSeconds(15);
-    /// <summary>Branch assumed when a request leaves it empty.</summary>
-    public string DefaultBranch { get; set; } = "main";
 
     public IReadOnlyList<string> Validate()
     {
@@ -29,7 +27,6 @@ public sealed class PlannerOptions
         if (LeaseTtlSeconds < 1) errors.Add("Planner:LeaseTtlSeconds must be positive");
         if (RetrievalMaxFiles < 1) errors.Add("Planner:RetrievalMaxFiles must be at least 1");
         if (DependencyTimeout <= TimeSpan.Zero) errors.Add("Planner:DependencyTimeout must be positive");
-        if (string.IsNullOrWhiteSpace(DefaultBranch)) errors.Add("Planner:DefaultBranch must name a branch");
         return errors;
     }
 }
