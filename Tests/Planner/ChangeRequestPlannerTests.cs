@@ -112,6 +112,14 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_id_that_is_not_a_uuid_is_refused_as_the_front_door_refuses_it()
+    {
+        var error = await Assert.ThrowsAsync<InvalidChangeRequestException>(() =>
+            Pipeline().PlanAsync(PlannerTestKit.Request("not-a-uuid"), CancellationToken.None));
+        Assert.StartsWith("id must be a UUID", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_invalid_request_is_refused_before_any_work()
     {
         var request = PlannerTestKit.Request();
