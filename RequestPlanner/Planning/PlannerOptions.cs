@@ -9,7 +9,7 @@ public sealed class PlannerOptions
     public int SearchK { get; set; } = 8;
     /// <summary>HybridSearch alpha, Weaviate's convention: 1 = dense only, 0 = lexical only (the seed uses 0.3).</summary>
     public float SearchAlpha { get; set; } = 0.3f;
-    /// <summary>Estimated tokens for the system and user messages together (see Prompting/TokenEstimator).</summary>
+    /// <summary>Tokens of the system and user messages together, counted by the model's tokenizer (Prompting/PromptTokenizer).</summary>
     public int PromptTokenBudget { get; set; } = 6_000;
     /// <summary>Lease time-to-live in Srm; the Orchestrator renews or releases.</summary>
     public int LeaseTtlSeconds { get; set; } = 3_600;
