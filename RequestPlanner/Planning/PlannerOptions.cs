@@ -17,6 +17,14 @@ public sealed class PlannerOptions
     public int RetrievalMaxFiles { get; set; } = 3;
     /// <summary>Deadline of one call to RagService or Srm.</summary>
     public TimeSpan DependencyTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// How long an outage of the LLM, RagService or Srm is waited out, retrying with back-off, before the plan is
+    /// published FAILED with the reason. Keep it plus OpenAI:TotalTimeout under Kafka's max.poll.interval.ms (5 min).
+    /// </summary>
+    public TimeSpan OutageRetryFor { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>First wait after a failed attempt; doubles per attempt up to <see cref="OutageMaxRetryDelay"/>.</summary>
+    public TimeSpan OutageRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan OutageMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Branch assumed when a request leaves it empty.</summary>
     public string DefaultBranch { get; set; } = "main";
 
@@ -29,6 +37,8 @@ public sealed class PlannerOptions
         if (LeaseTtlSeconds < 1) errors.Add("Planner:LeaseTtlSeconds must be positive");
         if (RetrievalMaxFiles < 1) errors.Add("Planner:RetrievalMaxFiles must be at least 1");
         if (DependencyTimeout <= TimeSpan.Zero) errors.Add("Planner:DependencyTimeout must be positive");
+        if (OutageRetryFor < TimeSpan.Zero || OutageRetryDelay <= TimeSpan.Zero || OutageMaxRetryDelay < OutageRetryDelay)
+            errors.Add("Planner:OutageRetryFor must be >= 0 and 0 < Planner:OutageRetryDelay <= Planner:OutageMaxRetryDelay");
         if (string.IsNullOrWhiteSpace(DefaultBranch)) errors.Add("Planner:DefaultBranch must name a branch");
         return errors;
     }

@@ -70,7 +70,7 @@ public sealed class OpenAiChatModel
         catch (Exception e) when (LlmRetryPipeline.IsTransient(e, cancellationToken))
         {
             throw new LlmUnavailableException(
-                $"The LLM at {EndpointName} failed ({LlmRetryPipeline.Describe(e)}) after {options.MaxRetries} retries; it will be tried again when the message is redelivered.", e);
+                $"The LLM at {EndpointName} failed ({LlmRetryPipeline.Describe(e)}) after {options.MaxRetries} retries.", e);
         }
         catch (ClientResultException e)
         {
