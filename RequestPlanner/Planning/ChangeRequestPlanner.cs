@@ -1,3 +1,4 @@
+using System.Globalization;
 using Contracts.Core;
 using Contracts.Rag;
 using Contracts.Srm;
@@ -7,7 +8,7 @@ using RequestPlanner.Planning.Outages;
 using RequestPlanner.Planning.Requests;
 using RequestPlanner.Planning.Reservations;
 using RequestPlanner.Planning.Retrieval;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 
 namespace RequestPlanner.Planning;
 
@@ -150,18 +151,18 @@ public sealed class ChangeRequestPlanner(
         {
             reply = await TransientFailure.CallAsync("Srm", () => reserver.ReserveBatchAsync(request, cancellationToken), cancellationToken);
         }
-        catch (RpcException e) when (e.Status == GrpcStatusCode.InvalidArgument)
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
         {
             // Srm judged the symbols themselves invalid: retrying the same plan cannot help.
             plan.Status = PlanStatus.Failed;
-            plan.Errors.Add($"Srm refused to reserve the plan's symbols: {e.Detail}");
+            plan.Errors.Add($"Srm refused to reserve the plan's symbols: {e.Status.Detail}");
             return;
         }
 
         if (reply.Granted)
         {
             plan.Status = PlanStatus.Ready;
-            plan.ReservedLeaseIds.AddRange(reply.Leases.Select(l => l.LeaseId).Order());
+            plan.ReservedLeaseIds.AddRange(reply.Leases.Select(l => l.LeaseId).Order().Select(id => id.ToString(CultureInfo.InvariantCulture)));
             return;
         }
 

@@ -25,6 +25,9 @@ public sealed class PlannerOptions
     /// <summary>First wait after a failed attempt; doubles per attempt up to <see cref="OutageMaxRetryDelay"/>.</summary>
     public TimeSpan OutageRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan OutageMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The gRPC deadline of a call to RagService or Srm started now.</summary>
+    public DateTime DeadlineFrom(TimeProvider clock) => clock.GetUtcNow().UtcDateTime + DependencyTimeout;
     /// <summary>Branch assumed when a request leaves it empty.</summary>
     public string DefaultBranch { get; set; } = "main";
 

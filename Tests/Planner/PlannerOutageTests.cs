@@ -3,7 +3,7 @@ using Contracts.Rag;
 using Microsoft.Extensions.Logging.Abstractions;
 using RequestPlanner.Planning;
 using RequestPlanner.Planning.Retrieval;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 
 namespace Tests.Planner;
 
@@ -75,7 +75,7 @@ public sealed class PlannerOutageTests : IAsyncLifetime
     [Fact]
     public async Task A_ragservice_outage_gives_a_failed_plan_naming_ragservice_and_an_answer_is_not_an_outage()
     {
-        var down = new FailingRetriever(GrpcStatusCode.Unavailable);
+        var down = new FailingRetriever(StatusCode.Unavailable);
         var plan = await Pipeline(server.Endpoint, down).PlanAsync(PlannerTestKit.Request(), CancellationToken.None);
 
         Assert.Equal(PlanStatus.Failed, plan.Status);
@@ -84,19 +84,19 @@ public sealed class PlannerOutageTests : IAsyncLifetime
         Assert.Empty(server.Requests);
 
         // A permanent status is not waited on: it propagates at once.
-        var refusing = new FailingRetriever(GrpcStatusCode.PermissionDenied);
+        var refusing = new FailingRetriever(StatusCode.PermissionDenied);
         await Assert.ThrowsAsync<RpcException>(() => Pipeline(server.Endpoint, refusing).PlanAsync(PlannerTestKit.Request("req-2"), CancellationToken.None));
         Assert.Equal(1, refusing.Calls);
     }
 
-    private sealed class FailingRetriever(GrpcStatusCode status) : IContextRetriever
+    private sealed class FailingRetriever(StatusCode status) : IContextRetriever
     {
         public int Calls { get; private set; }
 
         public Task<HybridSearchReply> SearchAsync(HybridSearchRequest request, CancellationToken cancellationToken)
         {
             Calls++;
-            throw new RpcException(status, "ragservice is restarting");
+            throw new RpcException(new Status(status, "ragservice is restarting"));
         }
     }
 }

@@ -1,5 +1,5 @@
 using RequestPlanner.Planning.Llm;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 
 namespace RequestPlanner.Planning.Outages;
 
@@ -11,16 +11,16 @@ namespace RequestPlanner.Planning.Outages;
 /// </summary>
 public static class TransientFailure
 {
-    private static readonly HashSet<GrpcStatusCode> TransientStatuses =
+    private static readonly HashSet<StatusCode> TransientStatuses =
     [
-        GrpcStatusCode.Unavailable, GrpcStatusCode.DeadlineExceeded, GrpcStatusCode.ResourceExhausted,
-        GrpcStatusCode.Aborted, GrpcStatusCode.Internal, GrpcStatusCode.Unknown,
+        StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.ResourceExhausted,
+        StatusCode.Aborted, StatusCode.Internal, StatusCode.Unknown,
     ];
 
     public static bool Is(Exception error, CancellationToken cancellationToken) => error switch
     {
         LlmUnavailableException => true,
-        RpcException rpc => TransientStatuses.Contains(rpc.Status),
+        RpcException rpc => TransientStatuses.Contains(rpc.StatusCode),
         HttpRequestException or IOException or TimeoutException => true,
         OperationCanceledException => !cancellationToken.IsCancellationRequested, // a timeout, not a shutdown
         _ => false,
