@@ -32,14 +32,14 @@ public static class RagGrpcService
                 var response = await catalog.SearchAsync(request.Repo, request.Branch, search, context.CancellationToken);
                 return ToReply(response);
             }))
-            .MapUnary<GetIndexStatusRequest, IndexStatus>("GetIndexStatus", (request, context) => Guard(() =>
-                Task.FromResult(ToStatus(context.GetRequiredService<RepositoryCatalog>().GetStatus(request.Repo, request.Branch)))))
-            .MapUnary<ResolvePathsRequest, ResolvePathsReply>("ResolvePaths", (request, context) => Guard(() =>
+            .MapUnary<GetIndexStatusRequest, IndexStatus>("GetIndexStatus", (request, context) => Guard(async () =>
+                ToStatus(await context.GetRequiredService<RepositoryCatalog>().GetStatusAsync(request.Repo, request.Branch, context.CancellationToken))))
+            .MapUnary<ResolvePathsRequest, ResolvePathsReply>("ResolvePaths", (request, context) => Guard(async () =>
             {
-                var resolved = context.GetRequiredService<RepositoryCatalog>().ResolvePaths(request.Repo, request.Branch, request.Paths);
+                var resolved = await context.GetRequiredService<RepositoryCatalog>().ResolvePathsAsync(request.Repo, request.Branch, request.Paths, context.CancellationToken);
                 var reply = new ResolvePathsReply();
                 reply.Paths.AddRange(resolved.Select(r => new PathResolution { Path = r.Path, Exists = r.Exists, Normalized = r.Normalized }));
-                return Task.FromResult(reply);
+                return reply;
             }));
         return endpoints;
     }
