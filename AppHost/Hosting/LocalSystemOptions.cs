@@ -16,7 +16,7 @@ public sealed record LocalSystemOptions
 
     /// <summary>
     /// The AppHost's configuration: <c>ConnectionStrings:kafka</c>, <c>ConnectionStrings:postgres</c> and
-    /// <c>ConnectionStrings:qdrant_http</c> replace the local infrastructure; <c>OpenAI:*</c> passes to the planner.
+    /// <c>ConnectionStrings:qdrant</c> replace the local infrastructure; <c>OpenAI:*</c> passes to the planner.
     /// </summary>
     public IConfiguration Configuration { get; init; } = new ConfigurationBuilder().Build();
 

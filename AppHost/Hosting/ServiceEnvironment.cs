@@ -37,8 +37,8 @@ internal static class ServiceEnvironment
                 break;
             case "ragservice":
                 env["ConnectionStrings__ragdb"] = system.DatabaseConnectionString(PipelineResources.RagDatabase);
-                if (options.Configuration.GetConnectionString("qdrant_http") is { Length: > 0 } qdrant)
-                    env["ConnectionStrings__qdrant_http"] = qdrant;
+                if (options.Configuration.GetConnectionString(PipelineResources.Qdrant) is { Length: > 0 } qdrant)
+                    env["ConnectionStrings__qdrant"] = qdrant;
                 for (var i = 0; i < options.WorkspaceRoots.Count; i++)
                     env[$"Rag__WorkspaceRoots__{i}"] = options.WorkspaceRoots[i];
                 break;

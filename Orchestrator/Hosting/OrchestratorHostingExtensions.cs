@@ -42,7 +42,7 @@ public static class OrchestratorHostingExtensions
         services.AddSingleton<ApiKeyFilter>();
 
         var kafka = configuration.GetSection(OrchestratorKafkaOptions.Section).Get<OrchestratorKafkaOptions>() ?? new OrchestratorKafkaOptions();
-        builder.AddKafkaProducer(OrchestratorKafkaOptions.ConnectionName);
+        builder.AddKafkaPublisher(OrchestratorKafkaOptions.ConnectionName);
         if (kafka.ConsumerEnabled) builder.AddKafkaConsumer<OrchestratorMessageHandler, WebApplicationBuilder>(OrchestratorKafkaOptions.ConnectionName, options =>
         {
             options.GroupId = OrchestratorKafkaOptions.GroupId;
@@ -53,7 +53,6 @@ public static class OrchestratorHostingExtensions
             options.HeartbeatIntervalMs = kafka.HeartbeatIntervalMs;
             options.ConsumerProperties["fetch.wait.max.ms"] = kafka.FetchWaitMaxMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         });
-        builder.AddKafkaHealthCheck(OrchestratorKafkaOptions.ConnectionName);
         services.AddSingleton<IOutboxPublisher, KafkaOutboxPublisher>();
 
         // http://srm resolves through service discovery (services__srm__http__0), as Aspire injects it.

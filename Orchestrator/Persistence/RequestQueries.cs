@@ -77,13 +77,14 @@ public sealed class RequestQueries(NpgsqlDataSource dataSource)
     {
         if (planId is null) return null;
         await using var command = dataSource.CreateCommand(
-            "SELECT plan_id, attempts, released_at, released_count, last_error, next_attempt_at FROM lease_releases WHERE plan_id = $1");
+            "SELECT plan_id, attempts, released_at, released_count, last_error, next_attempt_at, gave_up_at FROM lease_releases WHERE plan_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = planId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return new LeaseReleaseStatus(reader.GetString(0), reader.GetInt32(1),
             reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
-            reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5));
+            reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5),
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
     }
 
     /// <summary>Messages in the outbox not yet published (for tests and diagnostics).</summary>

@@ -114,6 +114,23 @@ public sealed class RequestStore(
         return await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
     }
 
+    /// <summary>A timeline entry that leaves the request where it is (recorded as not applied, in its current stage).</summary>
+    public async Task NoteAsync(string requestId, Trigger trigger, string detail, MessageSource source, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO history (request_id, at, trigger, from_stage, to_stage, applied, source_topic, message_id, detail) " +
+            "SELECT id, $2, $3, stage, stage, false, $4, $5, $6 FROM requests WHERE id = $1");
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter { Value = requestId });
+        p.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        p.Add(new NpgsqlParameter { Value = trigger.Name() });
+        p.Add(new NpgsqlParameter { Value = source.Topic });
+        p.Add(new NpgsqlParameter { Value = source.MessageId });
+        p.Add(new NpgsqlParameter { Value = detail });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        signals.Committed(wroteOutbox: false);
+    }
+
     /// <summary>Requests waiting to be resubmitted because <paramref name="planId"/> held leases they needed.</summary>
     public async Task<IReadOnlyList<string>> BlockedByAsync(string planId, CancellationToken cancellationToken)
     {

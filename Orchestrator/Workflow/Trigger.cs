@@ -21,4 +21,6 @@ public enum Trigger
     GtFail,
     Build2Ok,
     BuildFail,
+    /// <summary>A timeline note, never a transition: releasing the plan's leases failed permanently.</summary>
+    ReleaseFail,
 }

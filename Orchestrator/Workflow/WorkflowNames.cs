@@ -34,6 +34,7 @@ public static class WorkflowNames
         [Trigger.GtFail] = "gt_fail",
         [Trigger.Build2Ok] = "build2_ok",
         [Trigger.BuildFail] = "build_fail",
+        [Trigger.ReleaseFail] = "release_fail",
     };
 
     private static readonly Dictionary<string, Phase> StagesByName =

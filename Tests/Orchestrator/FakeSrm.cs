@@ -10,7 +10,8 @@ namespace Tests.Orchestrator;
 
 /// <summary>
 /// A stand-in Srm answering <c>srm.v1.Srm/ReleasePlan</c> over real h2c gRPC on Kestrel; it can fail the
-/// first calls with UNAVAILABLE to show the Orchestrator retries.
+/// first calls with UNAVAILABLE to show the Orchestrator retries, and refuse a plan with INVALID_ARGUMENT to show it
+/// does not.
 /// </summary>
 public sealed class FakeSrm : IAsyncDisposable
 {
@@ -23,7 +24,12 @@ public sealed class FakeSrm : IAsyncDisposable
 
     public string Url => app.Urls.First();
 
+    private readonly ConcurrentDictionary<string, bool> rejected = new();
+
     public void FailNext(int calls) => Volatile.Write(ref failuresLeft, calls);
+
+    /// <summary>Answers INVALID_ARGUMENT for this plan, as Srm does for a malformed plan id.</summary>
+    public void Reject(string planId) => rejected[planId] = true;
 
     public int CallsFor(string planId) => ReleaseCalls.Count(id => id == planId);
 
@@ -38,6 +44,9 @@ public sealed class FakeSrm : IAsyncDisposable
         app.MapGrpcService("srm.v1.Srm").MapUnary<ReleasePlanRequest, ReleasePlanReply>("ReleasePlan", (request, _) =>
         {
             srm.ReleaseCalls.Enqueue(request.PlanId);
+            // As Srm does: its validator answers INVALID_ARGUMENT, and no retry can change that.
+            if (request.PlanId.Length == 0 || srm.rejected.ContainsKey(request.PlanId))
+                throw new RpcException(GrpcStatusCode.InvalidArgument, request.PlanId.Length == 0 ? "plan_id is required" : $"plan_id '{request.PlanId}' is malformed");
             if (Interlocked.Decrement(ref srm.failuresLeft) >= 0)
                 throw new RpcException(GrpcStatusCode.Unavailable, "srm is restarting");
             return Task.FromResult(new ReleasePlanReply { Released = 1 });
