@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace RagService.Search;
 
@@ -160,17 +162,25 @@ public sealed class QuantizedVectorIndex(string? directory = null, int bits = Qu
         var histogram = new int[words * 64 + 2];
         try
         {
-            var all = signatures.AsSpan();
-            for (var slot = 0; slot < slotCount; slot++)
+            ref var query0 = ref MemoryMarshal.GetReference(signature);
+            ref var code = ref MemoryMarshal.GetArrayDataReference(signatures);
+            for (var slot = 0; slot < slotCount; slot++, code = ref Unsafe.Add(ref code, words))
             {
                 if (idOfSlot[slot] < 0)
                 {
                     distances[slot] = ushort.MaxValue;
                     continue;
                 }
-                var code = all.Slice(slot * words, words);
-                var distance = 0;
-                for (var w = 0; w < code.Length; w++) distance += BitOperations.PopCount(code[w] ^ signature[w]);
+                // Words come in fours (whole rotations of at least 256 bits); four sums keep the popcounts independent.
+                int d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+                for (var w = 0; w < words; w += 4)
+                {
+                    d0 += BitOperations.PopCount(Unsafe.Add(ref code, w) ^ Unsafe.Add(ref query0, w));
+                    d1 += BitOperations.PopCount(Unsafe.Add(ref code, w + 1) ^ Unsafe.Add(ref query0, w + 1));
+                    d2 += BitOperations.PopCount(Unsafe.Add(ref code, w + 2) ^ Unsafe.Add(ref query0, w + 2));
+                    d3 += BitOperations.PopCount(Unsafe.Add(ref code, w + 3) ^ Unsafe.Add(ref query0, w + 3));
+                }
+                var distance = d0 + d1 + d2 + d3;
                 distances[slot] = (ushort)distance;
                 histogram[distance]++;
             }

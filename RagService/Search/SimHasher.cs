@@ -19,12 +19,12 @@ public sealed class SimHasher
     private readonly float[][] flips;
 
     /// <param name="dimensions">Length of the vectors hashed.</param>
-    /// <param name="minimumBits">Signature length wanted; rounded up to whole rotations (powers of two of at least 64).</param>
+    /// <param name="minimumBits">Signature length wanted; rounded up to whole rotations (powers of two of at least 256, so words come in fours).</param>
     public SimHasher(int dimensions, int minimumBits)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         this.dimensions = dimensions;
-        width = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, dimensions));
+        width = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(256, dimensions));
         var rounds = Math.Max(1, (minimumBits + width - 1) / width);
         // A fixed seed: signatures must stay comparable across processes and restarts.
         var random = new Random(0x5149_4D48);
