@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace RagService.Search;
@@ -14,10 +15,11 @@ namespace RagService.Search;
 /// <para>
 /// <see cref="Search"/> is MaxScore (Turtle and Flood, 1995) over postings sorted by document: each term has an upper
 /// bound of what it can add to a score, from the largest field frequencies and shortest fields in its postings.
-/// Once the k-th best score beats the sum of the smallest bounds, those (common, low-idf) terms can no longer make a
-/// document enter the top k on their own: documents are then enumerated from the other terms' postings only, and the
-/// common terms' postings are looked up by binary search for the few documents that might still enter. Results are
-/// identical to exhaustive scoring (<see cref="Score"/>): every document's score is summed in query-term order either way.
+/// The documents of the rarest terms are scored first; once the k-th best score beats the sum of the smallest bounds,
+/// those (common, low-idf) terms can no longer make a document enter the top k on their own: only the other terms'
+/// postings are scored, and the common terms' postings are looked up by binary search for the documents that might
+/// still enter. Results are identical to exhaustive scoring (<see cref="Score"/>): a document that can enter is scored
+/// with its contributions summed in query-term order, as there.
 /// </para>
 /// Documents live in slots (ordinals, increasing, so postings stay sorted by slot); a removed document's slot is
 /// emptied and its postings are dropped lazily (compaction when they are a quarter of all postings).
@@ -178,7 +180,7 @@ public sealed class Bm25Index
         scored = 0;
         if (slotOfId.Count == 0 || limit <= 0) return [];
         var scorer = new Scorer(this);
-        // Query terms with postings, in query order (scores are summed in this order).
+        // Query terms with postings, in query order (exact scores are summed in this order).
         var active = new List<ActiveTerm>(query.Count);
         foreach (var (term, weight) in query)
         {
@@ -194,87 +196,90 @@ public sealed class Bm25Index
         var prefix = new double[order.Length];
         for (var j = 0; j < order.Length; j++) prefix[j] = (j > 0 ? prefix[j - 1] : 0) + active[order[j]].Bound;
         var cursors = new int[active.Count];
-        var contributions = new double[active.Count];
-
         var heap = new PriorityQueue<(long Id, double Score), (double Score, long NegId)>(limit + 1);
-        var threshold = 0.0; // a document must score above it (or equal it with a smaller id) to enter
-        var essential = 0;   // order[essential..] enumerate documents; order[..essential] are only looked up
+        var threshold = 0.0; // once the heap is full, a document must score above it (or equal it with a smaller id) to enter
 
-        // Seed: score the documents of the highest-bound (rarest) terms first, so the threshold is high from the start.
-        var seeded = new HashSet<int>();
-        for (var j = order.Length - 1; j >= 0 && seeded.Count + active[order[j]].Postings.Count <= SeedPostingsPerResult * limit; j--)
+        var slotCount = idOfSlot.Count;
+        var words = (slotCount + 63) / 64;
+        var seeded = ArrayPool<ulong>.Shared.Rent(words);
+        var touched = ArrayPool<ulong>.Shared.Rent(words);
+        var partial = ArrayPool<double>.Shared.Rent(slotCount);
+        try
         {
-            foreach (var posting in active[order[j]].Postings.Span) seeded.Add(posting.Slot);
-        }
-        foreach (var slot in seeded.Order())
-        {
-            var id = idOfSlot[slot];
-            if (id < 0 || (filter is not null && !filter(id))) continue;
-            for (var t = 0; t < active.Count; t++)
+            Array.Clear(seeded, 0, words);
+            Array.Clear(touched, 0, words);
+            Array.Clear(partial, 0, slotCount);
+
+            // 1. Seed: exact scores of the documents of the rarest (highest-bound) terms, so the threshold is high early.
+            var budget = SeedPostingsPerResult * limit;
+            for (var j = order.Length - 1; j >= 0 && active[order[j]].Postings.Count <= budget; j--)
             {
-                var items = active[t].Postings.Span;
-                cursors[t] = SeekSlot(items, cursors[t], slot);
-                if (cursors[t] < items.Length && items[cursors[t]].Slot == slot)
+                budget -= active[order[j]].Postings.Count;
+                foreach (var posting in active[order[j]].Postings.Span) seeded[posting.Slot >> 6] |= 1UL << posting.Slot;
+            }
+            for (var w = 0; w < words; w++)
+            {
+                for (var bits = seeded[w]; bits != 0; bits &= bits - 1)
                 {
-                    contributions[t] = active[t].Factor * scorer.Saturated(items[cursors[t]]);
-                    scored++;
+                    var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                    var id = idOfSlot[slot];
+                    if (id >= 0 && (filter is null || filter(id))) Offer(id, ExactScore(slot, ref scored));
                 }
             }
-            Offer(id);
-        }
-        Array.Clear(cursors);
+            Array.Clear(cursors);
 
-        while (true)
-        {
-            var slot = int.MaxValue;
-            for (var j = essential; j < order.Length; j++)
+            // 2. Terms whose bounds together stay under the threshold cannot bring a document in on their own: only the
+            // others' postings are scored, term at a time, into partial sums.
+            var lookedUp = 0;
+            while (lookedUp < order.Length && prefix[lookedUp] * BoundSlack < threshold) lookedUp++;
+            for (var j = lookedUp; j < order.Length; j++)
             {
-                var t = order[j];
-                var items = active[t].Postings.Span;
-                if (cursors[t] < items.Length && items[cursors[t]].Slot < slot) slot = items[cursors[t]].Slot;
-            }
-            if (slot == int.MaxValue) break;
-
-            var id = idOfSlot[slot];
-            var skip = id < 0 || seeded.Contains(slot) || (filter is not null && !filter(id));
-            var partial = 0.0;
-            for (var j = essential; j < order.Length; j++)
-            {
-                var t = order[j];
-                var items = active[t].Postings.Span;
-                if (cursors[t] < items.Length && items[cursors[t]].Slot == slot)
+                var term = active[order[j]];
+                foreach (var posting in term.Postings.Span)
                 {
-                    if (!skip)
+                    partial[posting.Slot] += term.Factor * scorer.Saturated(posting);
+                    touched[posting.Slot >> 6] |= 1UL << posting.Slot;
+                }
+                scored += term.Postings.Count;
+            }
+
+            // 3. Each document touched, in slot order: the looked-up terms are found by binary search while the document can
+            // still reach the threshold; one that can enter is scored exactly and offered.
+            for (var w = 0; w < words; w++)
+            {
+                for (var bits = touched[w] & ~seeded[w]; bits != 0; bits &= bits - 1)
+                {
+                    var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                    var id = idOfSlot[slot];
+                    if (id < 0 || (filter is not null && !filter(id))) continue;
+                    var sum = partial[slot];
+                    var reachable = true;
+                    for (var j = lookedUp - 1; j >= 0; j--)
                     {
-                        contributions[t] = active[t].Factor * scorer.Saturated(items[cursors[t]]);
-                        partial += contributions[t];
-                        scored++;
+                        if ((sum + prefix[j]) * BoundSlack < threshold)
+                        {
+                            reachable = false;
+                            break;
+                        }
+                        var t = order[j];
+                        var items = active[t].Postings.Span;
+                        cursors[t] = SeekSlot(items, cursors[t], slot);
+                        if (cursors[t] < items.Length && items[cursors[t]].Slot == slot)
+                        {
+                            sum += active[t].Factor * scorer.Saturated(items[cursors[t]]);
+                            scored++;
+                        }
                     }
-                    cursors[t]++;
+                    // Partial sums were added in another order than the query's: only a near miss or better is re-scored exactly.
+                    if (reachable && (heap.Count < limit || sum * BoundSlack >= threshold)) Offer(id, ExactScore(slot, ref scored));
                 }
             }
-            if (skip) continue;
-
-            var candidate = true;
-            for (var j = essential - 1; j >= 0; j--)
-            {
-                if ((partial + prefix[j]) * BoundSlack < threshold)
-                {
-                    candidate = false;
-                    break;
-                }
-                var t = order[j];
-                var items = active[t].Postings.Span;
-                cursors[t] = SeekSlot(items, cursors[t], slot);
-                if (cursors[t] < items.Length && items[cursors[t]].Slot == slot)
-                {
-                    contributions[t] = active[t].Factor * scorer.Saturated(items[cursors[t]]);
-                    partial += contributions[t];
-                    scored++;
-                }
-            }
-            if (candidate) Offer(id);
-            else Array.Clear(contributions);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(seeded);
+            ArrayPool<ulong>.Shared.Return(touched);
+            ArrayPool<double>.Shared.Return(partial);
         }
 
         var result = new List<(long Id, double Score)>(heap.Count);
@@ -282,21 +287,32 @@ public sealed class Bm25Index
         result.Reverse();
         return result;
 
-        // A fully scored document: its score is the sum of its contributions in query-term order, as in Score.
-        void Offer(long id)
+        // A document's score as Score computes it: contributions summed in query-term order. Slots come in increasing
+        // order, so each term's cursor only moves forward.
+        double ExactScore(int slot, ref long scoredPostings)
         {
             var score = 0.0;
-            foreach (var c in contributions) score += c;
-            Array.Clear(contributions);
-            var priority = (score, -id);
+            for (var t = 0; t < active.Count; t++)
+            {
+                var items = active[t].Postings.Span;
+                cursors[t] = SeekSlot(items, cursors[t], slot);
+                if (cursors[t] < items.Length && items[cursors[t]].Slot == slot)
+                {
+                    score += active[t].Factor * scorer.Saturated(items[cursors[t]]);
+                    scoredPostings++;
+                }
+            }
+            return score;
+        }
+
+        void Offer(long id, double score)
+        {
             if (score <= 0) return;
+            var priority = (score, -id);
             if (heap.Count < limit) heap.Enqueue((id, score), priority);
             else if (heap.TryPeek(out _, out var worst) && priority.CompareTo(worst) > 0) heap.EnqueueDequeue((id, score), priority);
             else return;
-            if (heap.Count < limit) return;
-            heap.TryPeek(out _, out var kth);
-            threshold = kth.Score;
-            while (essential < order.Length && prefix[essential] * BoundSlack < threshold) essential++;
+            if (heap.Count == limit && heap.TryPeek(out _, out var kth)) threshold = kth.Score;
         }
     }
 
