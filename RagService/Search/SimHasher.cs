@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -49,8 +50,8 @@ public sealed class SimHasher
         var words = width / 64;
         for (var r = 0; r < flips.Length; r++)
         {
-            rotated.Clear();
-            for (var i = 0; i < dimensions; i++) rotated[i] = vector[i] * flips[r][i];
+            TensorPrimitives.Multiply(vector, flips[r], rotated);
+            rotated[dimensions..].Clear();
             Transform(rotated);
             ref var start = ref MemoryMarshal.GetReference(rotated);
             for (var w = 0; w < words; w++)
@@ -66,26 +67,27 @@ public sealed class SimHasher
         }
     }
 
-    /// <summary>In-place unnormalised Walsh–Hadamard transform (only signs are kept, so the scale does not matter).</summary>
+    /// <summary>The 8×8 Sylvester–Hadamard matrix by columns: entry (r, c) is (−1)^popcount(r AND c).</summary>
+    private static readonly Vector256<float>[] Hadamard8 = Enumerable.Range(0, 8)
+        .Select(c => Vector256.Create(Enumerable.Range(0, 8).Select(r => BitOperations.PopCount((uint)(r & c)) % 2 == 0 ? 1f : -1f).ToArray()))
+        .ToArray();
+
+    /// <summary>
+    /// In-place unnormalised Walsh–Hadamard transform (only signs are kept, so the scale does not matter). Its first three
+    /// butterfly stages together are an 8×8 Hadamard product per block of eight (broadcasts and multiply-adds); the
+    /// wider stages add and subtract whole vectors.
+    /// </summary>
     private static void Transform(Span<float> values)
     {
         var n = values.Length;
-        var h = 1;
-        for (; h < n && h < Vector256<float>.Count; h <<= 1)
-        {
-            for (var i = 0; i < n; i += h << 1)
-            {
-                for (var j = i; j < i + h; j++)
-                {
-                    var x = values[j];
-                    var y = values[j + h];
-                    values[j] = x + y;
-                    values[j + h] = x - y;
-                }
-            }
-        }
         ref var start = ref MemoryMarshal.GetReference(values);
-        for (; h < n; h <<= 1)
+        for (var block = 0; block < n; block += 8)
+        {
+            var sum = Vector256<float>.Zero;
+            for (var c = 0; c < 8; c++) sum += Vector256.Create(values[block + c]) * Hadamard8[c];
+            sum.StoreUnsafe(ref start, (nuint)block);
+        }
+        for (var h = 8; h < n; h <<= 1)
         {
             for (var i = 0; i < n; i += h << 1)
             {
