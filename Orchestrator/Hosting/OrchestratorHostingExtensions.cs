@@ -30,6 +30,11 @@ public static class OrchestratorHostingExtensions
         services.Configure<LeaseReleaseOptions>(configuration.GetSection(LeaseReleaseOptions.Section));
         services.Configure<ResubmitOptions>(configuration.GetSection(ResubmitOptions.Section));
         services.Configure<ApiKeyOptions>(configuration.GetSection(ApiKeyOptions.Section));
+        services.Configure<ReviewOptions>(configuration.GetSection(ReviewOptions.Section));
+
+        // Every error is problem+json in every environment: no developer exception page, no echoed headers.
+        services.AddProblemDetails();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
 
         builder.AddNpgsqlDataSource(DatabaseConnectionName);
         builder.AddPostgresMigrations(typeof(OrchestratorHostingExtensions).Assembly, DatabaseConnectionName);
@@ -39,7 +44,7 @@ public static class OrchestratorHostingExtensions
         services.AddSingleton<OrchestratorMetrics>();
         services.AddSingleton<RequestStore>();
         services.AddSingleton<RequestQueries>();
-        services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton<RequestDetails>();
 
         var kafka = configuration.GetSection(OrchestratorKafkaOptions.Section).Get<OrchestratorKafkaOptions>() ?? new OrchestratorKafkaOptions();
         builder.AddKafkaPublisher(OrchestratorKafkaOptions.ConnectionName);
@@ -56,8 +61,9 @@ public static class OrchestratorHostingExtensions
         services.AddSingleton<IOutboxPublisher, KafkaOutboxPublisher>();
 
         // http://srm resolves through service discovery (services__srm__http__0), as Aspire injects it.
-        services.AddGrpcClient(SrmServiceName);
-        services.TryAddSingleton<ILeaseReleaser>(sp => new SrmLeaseReleaser(sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
+        services.AddGrpcServiceClient<Contracts.Srm.Srm.SrmClient>(SrmServiceName, Contracts.Srm.Srm.Descriptor);
+        services.TryAddSingleton<ILeaseReleaser, SrmLeaseReleaser>();
+        services.TryAddSingleton<IPlanLeases, SrmPlanLeases>();
 
         services.AddSingleton<OutboxRelay>();
         if (configuration.GetSection(OutboxRelayOptions.Section).Get<OutboxRelayOptions>()?.RelayEnabled ?? true)
@@ -70,6 +76,11 @@ public static class OrchestratorHostingExtensions
 
     public static WebApplication MapOrchestrator(this WebApplication app)
     {
+        // Inside the developer exception page (which WebApplication adds first in Development), so it never sees an exception.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<ApiKeyMiddleware>();
         app.MapChangeRequestApi();
         app.MapWebPage();
         return app;
