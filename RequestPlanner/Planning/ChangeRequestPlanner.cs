@@ -122,6 +122,7 @@ public sealed class ChangeRequestPlanner(
         else
         {
             plan.Steps.AddRange(result.Steps);
+            StepEvidence.Attach(plan.Steps, context);
             await ReserveAsync(plan, request.Description, cancellationToken);
         }
         return plan;
