@@ -49,6 +49,9 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
         Assert.Equal(PlanIdentity.ForRequest("6d1f3b2a-0000-4000-8000-000000000001"), plan.Id);
         Assert.Equal(("6d1f3b2a-0000-4000-8000-000000000001", "demo", "main", "llm:gpt-4o-mini"), (plan.ParentRequestId, plan.Repo, plan.Branch, plan.Planner));
         Assert.Equal(["greet is new; main calls it"], plan.Rationale);
+        var why = Assert.Single(plan.Steps[0].Evidence); // the retrieved chunk of src/app.py, for the reviewer
+        Assert.Equal(("src/app.py", 1, 3, "main", 0.9f), (why.Path, why.StartLine, why.EndLine, why.Symbol, why.Score));
+        Assert.StartsWith("def main():", why.Snippet);
 
         var reserve = Assert.Single(srm.Requests);
         Assert.Equal((plan.Id, 120), (reserve.PlanId, reserve.TtlSec));
