@@ -53,6 +53,7 @@ public sealed class AgentInputTests(PostgresFixture postgres) : IClassFixture<Po
 
         // A build report without a status is invalid input, not a failed build.
         await harness.PublishAsync(Topics.PlanOut, valid.Id, ReadyPlan(valid.Id, steps: 1));
+        await harness.WaitForStageAsync(valid.Id, Stage.CodePhase);
         await harness.PublishAsync(Topics.CommitResultOut, valid.Id, Commit(valid.Id, 1));
         await harness.WaitForStageAsync(valid.Id, Stage.Build1);
         await harness.PublishAsync(Topics.BuildReportOut, valid.Id, new BuildReport { RequestId = valid.Id, CommitSha = "sha1" });
