@@ -32,7 +32,7 @@ public static class OrchestratorHostingExtensions
         services.Configure<ApiKeyOptions>(configuration.GetSection(ApiKeyOptions.Section));
 
         builder.AddNpgsqlDataSource(DatabaseConnectionName);
-        builder.AddPostgresMigrations(typeof(OrchestratorHostingExtensions).Assembly, DatabaseConnectionName);
+        builder.AddPostgresMigrations(typeof(OrchestratorHostingExtensions).Assembly);
 
         services.AddSingleton(sp => new RequestWorkflow(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OrchestratorSignals>();

@@ -54,8 +54,8 @@ public static class RagServiceHostingExtensions
         if (builder.Configuration.GetConnectionString(DatabaseConnectionName) is { Length: > 0 })
         {
             builder.AddNpgsqlDataSource(DatabaseConnectionName);
-            builder.AddPostgresMigrations(typeof(RagServiceHostingExtensions).Assembly, DatabaseConnectionName);
-            services.AddSingleton<IRepositoryStore>(sp => new PostgresRepositoryStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(DatabaseConnectionName)));
+            builder.AddPostgresMigrations(typeof(RagServiceHostingExtensions).Assembly);
+            services.AddSingleton<IRepositoryStore>(sp => new PostgresRepositoryStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else
         {
