@@ -30,6 +30,11 @@ public static class OrchestratorHostingExtensions
         services.Configure<LeaseReleaseOptions>(configuration.GetSection(LeaseReleaseOptions.Section));
         services.Configure<ResubmitOptions>(configuration.GetSection(ResubmitOptions.Section));
         services.Configure<ApiKeyOptions>(configuration.GetSection(ApiKeyOptions.Section));
+        services.Configure<ReviewOptions>(configuration.GetSection(ReviewOptions.Section));
+
+        // Every error is problem+json in every environment: no developer exception page, no echoed headers.
+        services.AddProblemDetails();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
 
         builder.AddNpgsqlDataSource(DatabaseConnectionName);
         builder.AddPostgresMigrations(typeof(OrchestratorHostingExtensions).Assembly);
@@ -39,7 +44,7 @@ public static class OrchestratorHostingExtensions
         services.AddSingleton<OrchestratorMetrics>();
         services.AddSingleton<RequestStore>();
         services.AddSingleton<RequestQueries>();
-        services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton<RequestDetails>();
 
         var kafka = configuration.GetSection(OrchestratorKafkaOptions.Section).Get<OrchestratorKafkaOptions>() ?? new OrchestratorKafkaOptions();
         builder.AddKafkaPublisher(OrchestratorKafkaOptions.ConnectionName);
@@ -58,6 +63,7 @@ public static class OrchestratorHostingExtensions
         // http://srm resolves through service discovery (services__srm__http__0), as Aspire injects it.
         services.AddGrpcClient(SrmServiceName);
         services.TryAddSingleton<ILeaseReleaser>(sp => new SrmLeaseReleaser(sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
+        services.TryAddSingleton<IPlanLeases>(sp => new SrmPlanLeases(sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
 
         services.AddSingleton<OutboxRelay>();
         if (configuration.GetSection(OutboxRelayOptions.Section).Get<OutboxRelayOptions>()?.RelayEnabled ?? true)
@@ -70,6 +76,11 @@ public static class OrchestratorHostingExtensions
 
     public static WebApplication MapOrchestrator(this WebApplication app)
     {
+        // Inside the developer exception page (which WebApplication adds first in Development), so it never sees an exception.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<ApiKeyMiddleware>();
         app.MapChangeRequestApi();
         app.MapWebPage();
         return app;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Contracts.Core;
 using Contracts.Rag;
 using Contracts.Srm;
@@ -105,7 +106,7 @@ public sealed class ChangeRequestPlanner(
         if (reply.Granted)
         {
             plan.Status = PlanStatus.Ready;
-            plan.ReservedLeaseIds.AddRange(reply.Leases.Select(l => l.LeaseId).Order());
+            plan.ReservedLeaseIds.AddRange(reply.Leases.Select(l => l.LeaseId).Order().Select(id => id.ToString(CultureInfo.InvariantCulture)));
             return;
         }
 

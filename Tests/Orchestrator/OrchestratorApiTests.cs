@@ -24,10 +24,12 @@ public sealed class OrchestratorApiTests(PostgresFixture postgres) : IClassFixtu
             ["Orchestrator:ApiKeys:0"] = Key,
             ["Orchestrator:ApiKeys:1"] = "second-key",
         });
+        using var anonymous = new HttpClient { BaseAddress = harness.Address };
         var http = harness.Http;
+        http.DefaultRequestHeaders.Add("X-Api-Key", Key); // Authorization: Bearer, when sent, takes precedence
 
         // 401 without a key or with a wrong one.
-        using (var response = await http.PostAsJsonAsync("/api/change-requests", ValidBody))
+        using (var response = await anonymous.PostAsJsonAsync("/api/change-requests", ValidBody))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -82,7 +84,7 @@ public sealed class OrchestratorApiTests(PostgresFixture postgres) : IClassFixtu
         Assert.Equal("code_phase", details.GetProperty("stage").GetString());
         Assert.Equal(2, details.GetProperty("plan").GetProperty("steps").GetArrayLength());
         Assert.Equal("src/file0.cs", details.GetProperty("plan").GetProperty("steps")[0].GetProperty("path").GetString());
-        Assert.Equal(41, details.GetProperty("leases").GetProperty("reservedLeaseIds")[0].GetInt64());
+        Assert.Equal("41", details.GetProperty("leases").GetProperty("reservedLeaseIds")[0].GetString());
         Assert.Equal("held", details.GetProperty("leases").GetProperty("release").GetString());
         Assert.Equal(["crq", "plan"], details.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("trigger").GetString()));
         Assert.Empty(details.GetProperty("tickets").EnumerateArray());

@@ -151,10 +151,10 @@ public sealed class PlannerIntegrationTests(PlannerIntegrationFixture fixture) :
         Assert.Equal(PlanStatus.Ready, plan.Status);
         Assert.Equal(RetrievalPlanner.Name, plan.Planner);
         Assert.Equal(PlanIdentity.ForRequest(first.Id), plan.Id);
-        Assert.Equal((Step.Types.Kind.Add, "add greet()", "app/main.py"), (plan.Steps[0].Kind, plan.Steps[0].Goal, plan.Steps[0].Path));
-        Assert.Contains(plan.Steps, s => s.Kind == Step.Types.Kind.Edit && s.Symbols.Contains("main"));
+        Assert.Equal((StepKind.Add, "add greet()", "app/main.py"), (plan.Steps[0].KnownKind, plan.Steps[0].Goal, plan.Steps[0].Path));
+        Assert.Contains(plan.Steps, s => s.KnownKind == StepKind.Edit && s.Symbols.Contains("main"));
         Assert.NotEmpty(plan.ReservedLeaseIds);
-        Assert.Equal([.. plan.ReservedLeaseIds], await fixture.LeaseIdsOfAsync(plan.Id));
+        Assert.Equal([.. plan.ReservedLeaseIds.Select(long.Parse)], await fixture.LeaseIdsOfAsync(plan.Id));
 
         // 2. Another request touching greet is BLOCKED by the first plan, and reserves nothing.
         var second = PlannerIntegrationFixture.Request("add greet() to the order book");
@@ -165,7 +165,7 @@ public sealed class PlannerIntegrationTests(PlannerIntegrationFixture fixture) :
         Assert.Empty(blocked.ReservedLeaseIds);
         var conflict = Assert.Single(blocked.Conflicts, c => c.FqName == "greet");
         Assert.Equal(plan.Id, conflict.HolderPlanId);
-        Assert.Contains(conflict.HolderLeaseId, plan.ReservedLeaseIds);
+        Assert.Contains(conflict.HolderLeaseId, plan.ReservedLeaseIds.Select(long.Parse));
         Assert.NotNull(conflict.ExpiresAt);
         Assert.Empty(await fixture.LeaseIdsOfAsync(blocked.Id));
 
@@ -177,7 +177,7 @@ public sealed class PlannerIntegrationTests(PlannerIntegrationFixture fixture) :
         Assert.Equal(plan.Id, again.Id);
         Assert.Equal(plan.ReservedLeaseIds, again.ReservedLeaseIds);
         Assert.Equal(plan.Steps, again.Steps);
-        Assert.Equal([.. plan.ReservedLeaseIds], await fixture.LeaseIdsOfAsync(plan.Id));
+        Assert.Equal([.. plan.ReservedLeaseIds.Select(long.Parse)], await fixture.LeaseIdsOfAsync(plan.Id));
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class PlannerIntegrationTests(PlannerIntegrationFixture fixture) :
         var plan = Plan.Parser.ParseFrom(WaitForPlans(next.Id, 1)[0].Message.Value);
         Assert.Equal(PlanStatus.Ready, plan.Status);
         Assert.Contains(plan.Steps, s => s.Symbols.Contains("record_refund"));
-        Assert.Equal([.. plan.ReservedLeaseIds], await fixture.LeaseIdsOfAsync(plan.Id));
+        Assert.Equal([.. plan.ReservedLeaseIds.Select(long.Parse)], await fixture.LeaseIdsOfAsync(plan.Id));
     }
 
     private List<ConsumeResult<string, byte[]>> WaitForPlans(string requestId, int count) =>
