@@ -22,16 +22,16 @@ public sealed class MetricsEndpointTests
         }, app => app.MapDefaultEndpoints());
         var metrics = host.Services.GetRequiredService<OrchestratorMetrics>();
         var source = new MessageSource(MessageSource.HttpTopic, null, null, "m-1");
-        metrics.Recorded(new HistoryEntry(DateTimeOffset.UnixEpoch, Trigger.Crq, Phase.PlanPhase, Phase.PlanPhase, Applied: true, "", source), TimeSpan.FromMilliseconds(3));
-        metrics.Recorded(new HistoryEntry(DateTimeOffset.UnixEpoch, Trigger.Plan, Phase.PlanPhase, Phase.CodePhase, Applied: true, "", source), TimeSpan.FromMilliseconds(3));
-        metrics.Recorded(new HistoryEntry(DateTimeOffset.UnixEpoch, Trigger.Plan, Phase.PlanPhase, Phase.CodePhase, Applied: true, "", source), TimeSpan.FromMilliseconds(3));
+        metrics.Recorded(new HistoryEntry(DateTimeOffset.UnixEpoch, Trigger.Crq, Stage.PlanPhase, Stage.PlanPhase, Applied: true, "", source), TimeSpan.FromMilliseconds(3));
+        metrics.Recorded(new HistoryEntry(DateTimeOffset.UnixEpoch, Trigger.Plan, Stage.PlanPhase, Stage.CodePhase, Applied: true, "", source), TimeSpan.FromMilliseconds(3));
+        metrics.Recorded(new HistoryEntry(DateTimeOffset.UnixEpoch, Trigger.Plan, Stage.PlanPhase, Stage.CodePhase, Applied: true, "", source), TimeSpan.FromMilliseconds(3));
 
         var scrape = await ScrapeAsync(host);
 
         Assert.Equal("counter", scrape.Types["orch_stage_total"]);
         var series = scrape.Series("orch_stage_total").ToDictionary(s => s.Labels["stage"], s => s.Value);
-        Assert.Equal(1, series[Phase.PlanPhase.Name()]);
-        Assert.Equal(2, series[Phase.CodePhase.Name()]);
+        Assert.Equal(1, series[Stage.PlanPhase.Name()]);
+        Assert.Equal(2, series[Stage.CodePhase.Name()]);
         Assert.Equal("histogram", scrape.Types["orch_transition_duration_seconds"]);
     }
 
