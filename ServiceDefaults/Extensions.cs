@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using ServiceDefaults.Discovery;
 using ServiceDefaults.Health;
 
 namespace ServiceDefaults;
@@ -22,6 +21,11 @@ public static class Extensions
     private const string AlivenessEndpointPath = "/alive";
     private const string MetricsEndpointPath = "/metrics";
 
+    /// <summary>
+    /// OpenTelemetry, health checks, and on every HttpClient made by IHttpClientFactory the standard resilience
+    /// handler and service discovery, as Aspire's template does (gRPC clients drop the resilience handler: see
+    /// GrpcClientExtensions).
+    /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         if (builder.Services.Any(d => d.ServiceType == typeof(ServiceDefaultsMarker)))
@@ -34,7 +38,11 @@ public static class Extensions
         builder.AddDefaultHealthChecks();
 
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
         return builder;
     }
 

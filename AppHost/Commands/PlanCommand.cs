@@ -83,7 +83,7 @@ public static class PlanCommand
         {
             return 130;
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or HttpRequestException or ServiceDefaults.Grpc.RpcException)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or HttpRequestException or Grpc.Core.RpcException)
         {
             await Console.Error.WriteLineAsync($"plan failed: {e.Message}\nService logs are in {serviceLogs.Directory}; run again with --verbose to see them live.");
             return 1;

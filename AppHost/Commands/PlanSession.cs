@@ -8,7 +8,7 @@ using Contracts.Core;
 using Contracts.Rag;
 using Contracts.Srm;
 using Microsoft.Extensions.Logging;
-using ServiceDefaults.Grpc;
+using Grpc.Net.Client;
 using ServiceDefaults.Kafka;
 
 namespace AppHost.Commands;
@@ -42,17 +42,16 @@ internal sealed class PlanSession : IAsyncDisposable
 
     public async Task<IndexStatus> IndexAsync(string path, string branch, CancellationToken cancellationToken)
     {
-        // The call carries its own deadline (grpc-timeout); HttpClient's 100 s default would cut a long index short.
-        using var http = new HttpClient { BaseAddress = _system[PipelineResources.RagService.Name].HttpUrl, Timeout = Timeout.InfiniteTimeSpan };
-        return await new GrpcClient(http).UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
-            new IndexRepositoryRequest { Repo = path, Branch = branch, Path = path }, TimeSpan.FromMinutes(15), cancellationToken);
+        using var channel = GrpcChannel.ForAddress(_system[PipelineResources.RagService.Name].HttpUrl);
+        return await new Rag.RagClient(channel).IndexRepositoryAsync(new IndexRepositoryRequest { Repo = path, Branch = branch, Path = path },
+            deadline: TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(15), cancellationToken: cancellationToken);
     }
 
     public async Task<int> ReleaseLeasesAsync(string planId, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = _system[PipelineResources.Srm.Name].HttpUrl };
-        var reply = await new GrpcClient(http).UnaryAsync<ReleasePlanRequest, ReleasePlanReply>("srm.v1.Srm", "ReleasePlan",
-            new ReleasePlanRequest { PlanId = planId }, TimeSpan.FromSeconds(30), cancellationToken);
+        using var channel = GrpcChannel.ForAddress(_system[PipelineResources.Srm.Name].HttpUrl);
+        var reply = await new Srm.SrmClient(channel).ReleasePlanAsync(new ReleasePlanRequest { PlanId = planId },
+            deadline: TimeProvider.System.GetUtcNow().UtcDateTime.AddSeconds(30), cancellationToken: cancellationToken);
         return reply.Released;
     }
 

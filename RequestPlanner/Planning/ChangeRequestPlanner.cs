@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using RequestPlanner.Planning.Requests;
 using RequestPlanner.Planning.Reservations;
 using RequestPlanner.Planning.Retrieval;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 
 namespace RequestPlanner.Planning;
 
@@ -64,6 +64,7 @@ public sealed class ChangeRequestPlanner(
         else
         {
             plan.Steps.AddRange(result.Steps);
+            StepEvidence.Attach(plan.Steps, context);
             await ReserveAsync(plan, request.Description, cancellationToken);
         }
 
@@ -95,11 +96,11 @@ public sealed class ChangeRequestPlanner(
         {
             reply = await reserver.ReserveBatchAsync(request, cancellationToken);
         }
-        catch (RpcException e) when (e.Status == GrpcStatusCode.InvalidArgument)
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
         {
             // Srm judged the symbols themselves invalid: retrying the same plan cannot help.
             plan.Status = PlanStatus.Failed;
-            plan.Errors.Add($"Srm refused to reserve the plan's symbols: {e.Detail}");
+            plan.Errors.Add($"Srm refused to reserve the plan's symbols: {e.Status.Detail}");
             return;
         }
 

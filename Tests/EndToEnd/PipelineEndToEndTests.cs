@@ -19,7 +19,7 @@ public sealed class PipelineEndToEndTests(PipelineFixture pipeline)
         var plan = request.GetProperty("plan");
         Assert.NotEqual(0, plan.GetProperty("steps").GetArrayLength());
         Assert.Contains("retrieval", plan.GetProperty("planner").GetString());
-        var leaseIds = request.GetProperty("leases").GetProperty("reservedLeaseIds").EnumerateArray().Select(e => e.GetInt64()).ToHashSet();
+        var leaseIds = request.GetProperty("leases").GetProperty("reservedLeaseIds").EnumerateArray().Select(e => long.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
         Assert.NotEmpty(leaseIds);
 
         var held = await pipeline.LeasesOfPlanAsync(plan.GetProperty("id").GetString()!);

@@ -6,7 +6,9 @@ using Contracts.Rag;
 using Contracts.Srm;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using ServiceDefaults.Grpc;
+using Grpc.Net.Client;
+using RagClient = Contracts.Rag.Rag.RagClient;
+using SrmClient = Contracts.Srm.Srm.SrmClient;
 using ServiceDefaults.Kafka;
 
 namespace Tests.EndToEnd;
@@ -26,9 +28,9 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public HttpClient Orchestrator { get; private set; } = null!;
 
-    public GrpcClient Srm { get; private set; } = null!;
+    public SrmClient Srm { get; private set; } = null!;
 
-    public GrpcClient Rag { get; private set; } = null!;
+    public RagClient Rag { get; private set; } = null!;
 
     public KafkaPublisher Publisher { get; private set; } = null!;
 
@@ -55,15 +57,14 @@ public sealed class PipelineFixture : IAsyncLifetime
         }
 
         Orchestrator = new HttpClient { BaseAddress = System[PipelineResources.Orchestrator.Name].HttpUrl, Timeout = TimeSpan.FromSeconds(30) };
-        Srm = new GrpcClient(new HttpClient { BaseAddress = System[PipelineResources.Srm.Name].HttpUrl });
-        Rag = new GrpcClient(new HttpClient { BaseAddress = System[PipelineResources.RagService.Name].HttpUrl });
+        Srm = new SrmClient(GrpcChannel.ForAddress(System[PipelineResources.Srm.Name].HttpUrl));
+        Rag = new RagClient(GrpcChannel.ForAddress(System[PipelineResources.RagService.Name].HttpUrl));
         Publisher = new KafkaPublisher(System.KafkaBootstrapServers, NullLogger<KafkaPublisher>.Instance);
 
     }
 
     private Task<IndexStatus> IndexAsync(string branch) =>
-        Rag.UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
-            new IndexRepositoryRequest { Repo = Repository, Branch = branch, Path = Repository }, TimeSpan.FromMinutes(2));
+        Rag.IndexRepositoryAsync(new IndexRepositoryRequest { Repo = Repository, Branch = branch, Path = Repository }, deadline: DateTime.UtcNow + TimeSpan.FromMinutes(2)).ResponseAsync;
 
     public async Task DisposeAsync()
     {
@@ -123,8 +124,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         WaitForAsync(id, r => r.GetProperty("stage").GetString() == stage, stage, timeout);
 
     public async Task<IReadOnlyList<Lease>> LeasesOfPlanAsync(string planId) =>
-        (await Srm.UnaryAsync<ListLeasesRequest, ListLeasesReply>("srm.v1.Srm", "ListLeases",
-            new ListLeasesRequest { PlanId = planId, PageSize = 100 })).Leases;
+        (await Srm.ListLeasesAsync(new ListLeasesRequest { PlanId = planId, PageSize = 100 }).ResponseAsync).Leases;
 }
 
 [CollectionDefinition(Name)]

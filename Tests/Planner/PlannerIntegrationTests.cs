@@ -15,11 +15,11 @@ using RequestPlanner.Planning;
 using RequestPlanner.Planning.Retrieval;
 using RequestPlanner.Worker;
 using ServiceDefaults;
-using ServiceDefaults.Grpc;
 using ServiceDefaults.Kafka;
 using ServiceDefaults.Postgres;
-using Srm.Grpc;
-using Srm.Leases;
+using Srm.Hosting;
+using SrmClient = Contracts.Srm.Srm.SrmClient;
+using RagClient = Contracts.Rag.Rag.RagClient;
 using Tests.Infrastructure;
 
 namespace Tests.Planner;
@@ -42,7 +42,7 @@ public sealed class PlannerIntegrationFixture : IAsyncLifetime
     public KestrelTestHost Rag { get; private set; } = null!;
     public KestrelTestHost Srm { get; private set; } = null!;
     public KestrelTestHost Planner { get; private set; } = null!;
-    public GrpcClient SrmClient { get; private set; } = null!;
+    public SrmClient SrmClient { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -52,19 +52,13 @@ public sealed class PlannerIntegrationFixture : IAsyncLifetime
 
         Rag = await KestrelTestHost.StartAsync("RagService", builder => builder.AddRagService(), app => app.MapRagService(),
             new Dictionary<string, string?> { ["Rag:WorkspaceRoots:0"] = workspace }, HttpProtocols.Http2);
-        var status = await Rag.CreateGrpcClient().UnaryAsync<IndexRepositoryRequest, IndexStatus>(
-            "rag.v1.Rag", "IndexRepository", new IndexRepositoryRequest { Repo = Repo, Branch = Branch, Path = repository }, TimeSpan.FromSeconds(60));
+        var status = await new RagClient(Rag.CreateChannel()).IndexRepositoryAsync(new IndexRepositoryRequest { Repo = Repo, Branch = Branch, Path = repository }, deadline: DateTime.UtcNow + TimeSpan.FromSeconds(60)).ResponseAsync;
         if (status.State != IndexStatus.Types.State.Ready) throw new InvalidOperationException($"Indexing failed: {status.Error}");
 
         await postgres.InitializeAsync();
         var srmDatabase = await postgres.CreateDatabaseAsync("planner_it_srm");
-        Srm = await KestrelTestHost.StartAsync("Srm", builder =>
-        {
-            builder.AddNpgsqlDataSource("srmdb");
-            builder.AddPostgresMigrations(typeof(LeaseStore).Assembly);
-            builder.AddLeaseServices();
-        }, app => app.MapSrm(), new Dictionary<string, string?> { ["ConnectionStrings:srmdb"] = srmDatabase }, HttpProtocols.Http2);
-        SrmClient = Srm.CreateGrpcClient();
+        Srm = await KestrelTestHost.StartAsync("Srm", builder => builder.AddSrm(), app => app.MapSrm(), new Dictionary<string, string?> { ["ConnectionStrings:srmdb"] = srmDatabase }, HttpProtocols.Http2);
+        SrmClient = new SrmClient(Srm.CreateChannel());
 
         Kafka = DevKafka.Start();
         foreach (var topic in new[] { Topics.ChangeRequestIn, Topics.DeadLetter(Topics.ChangeRequestIn), Topics.PlanOut })
@@ -106,8 +100,7 @@ public sealed class PlannerIntegrationFixture : IAsyncLifetime
 
     public async Task<List<long>> LeaseIdsOfAsync(string planId)
     {
-        var reply = await SrmClient.UnaryAsync<ListLeasesRequest, ListLeasesReply>(
-            "srm.v1.Srm", "ListLeases", new ListLeasesRequest { PlanId = planId, PageSize = 1000 }, TimeSpan.FromSeconds(30));
+        var reply = await SrmClient.ListLeasesAsync(new ListLeasesRequest { PlanId = planId, PageSize = 1000 }, deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)).ResponseAsync;
         return [.. reply.Leases.Select(l => l.LeaseId).Order()];
     }
 
