@@ -16,6 +16,11 @@ public static class PostgresMigrationExtensions
     public static IHostApplicationBuilder AddPostgresMigrations(this IHostApplicationBuilder builder, Assembly assembly, string folder = "Migrations")
     {
         var migrations = SqlMigrations.FromAssembly(assembly, folder);
+        if (migrations.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"{assembly.GetName().Name} embeds no migrations under '{folder}/' (NNNN_name.sql). Embed them with <EmbeddedResource Include=\"{folder}/*.sql\" />, or name the folder they are in.");
+        }
         builder.Services.AddSingleton<IHostedService>(services => new PostgresMigrationHostedService(
             services.GetRequiredService<NpgsqlDataSource>(),
             migrations,
