@@ -39,7 +39,7 @@ public static class OrchestratorHostingExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
 
         builder.AddNpgsqlDataSource(DatabaseConnectionName);
-        builder.AddPostgresMigrations(typeof(OrchestratorHostingExtensions).Assembly, DatabaseConnectionName);
+        builder.AddPostgresMigrations(typeof(OrchestratorHostingExtensions).Assembly);
 
         services.AddSingleton(sp => new RequestWorkflow(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OrchestratorSignals>();

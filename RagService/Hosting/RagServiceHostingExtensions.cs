@@ -56,8 +56,8 @@ public static class RagServiceHostingExtensions
         if (builder.Configuration.GetConnectionString(DatabaseConnectionName) is { Length: > 0 })
         {
             builder.AddNpgsqlDataSource(DatabaseConnectionName);
-            builder.AddPostgresMigrations(typeof(RagServiceHostingExtensions).Assembly, DatabaseConnectionName);
-            services.AddSingleton<IRepositoryStore>(sp => new PostgresRepositoryStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(DatabaseConnectionName)));
+            builder.AddPostgresMigrations(typeof(RagServiceHostingExtensions).Assembly);
+            services.AddSingleton<IRepositoryStore>(sp => new PostgresRepositoryStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else
         {

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ServiceDefaults.Health;
 
 namespace ServiceDefaults.Grpc;
 
@@ -29,7 +28,7 @@ public static class GrpcServerExtensions
         builder.Services.AddGrpcHealthChecks(health =>
         {
             foreach (var name in services.Select(s => s.FullName).Prepend(""))
-                health.Services.Map(name, check => check.Tags.Contains(HealthTags.Ready) || check.Tags.Contains(HealthTags.Live));
+                health.Services.Map(name, _ => true); // every check, as /health: Aspire's integrations add theirs untagged
         });
         return grpc;
     }

@@ -12,20 +12,21 @@ public static class HealthEndpoints
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// /health runs the checks tagged "ready", /alive those tagged "live". Both answer 503 when a check is
+    /// /health runs every check (as Aspire's template: client integrations such as Aspire.Npgsql add theirs
+    /// untagged), /alive only those tagged "live". Both answer 503 when a check is
     /// Unhealthy (200 for Healthy and Degraded) with a JSON body listing every check's status.
     /// Mapped in every environment: container probes need them.
     /// </summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health", Options(HealthTags.Ready));
-        endpoints.MapHealthChecks("/alive", Options(HealthTags.Live));
+        endpoints.MapHealthChecks("/health", Options(_ => true));
+        endpoints.MapHealthChecks("/alive", Options(registration => registration.Tags.Contains(HealthTags.Live)));
         return endpoints;
     }
 
-    private static HealthCheckOptions Options(string tag) => new()
+    private static HealthCheckOptions Options(Func<HealthCheckRegistration, bool> predicate) => new()
     {
-        Predicate = registration => registration.Tags.Contains(tag),
+        Predicate = predicate,
         ResponseWriter = WriteJsonAsync,
         ResultStatusCodes =
         {

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using ServiceDefaults.Health;
 
 namespace ServiceDefaults.Kafka;
@@ -94,10 +96,13 @@ public static class KafkaClientExtensions
         return builder;
     }
 
-    /// <summary>What every client of a connection shares: the librdkafka report at start and one "ready" check.</summary>
+    /// <summary>What every Kafka client shares: the librdkafka report at start, our ActivitySource and Meter, one "ready" check per connection.</summary>
     private static void AddKafkaClientDefaults(this IHostApplicationBuilder builder, string connectionName, bool disableHealthChecks)
     {
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KafkaLibraryReport>());
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(KafkaTelemetry.Name))
+            .WithMetrics(metrics => metrics.AddMeter(KafkaTelemetry.Name));
         if (disableHealthChecks || builder.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, connectionName) && d.ServiceType == typeof(KafkaHealthCheck)))
             return;
 

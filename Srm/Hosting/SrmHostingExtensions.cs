@@ -14,7 +14,7 @@ public static class SrmHostingExtensions
     public static IHostApplicationBuilder AddSrm(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource(DatabaseConnectionName);
-        builder.AddPostgresMigrations(typeof(LeaseStore).Assembly, DatabaseConnectionName);
+        builder.AddPostgresMigrations(typeof(LeaseStore).Assembly);
         builder.AddLeaseServices();
         builder.AddGrpcServer(Contracts.Srm.Srm.Descriptor);
         return builder;

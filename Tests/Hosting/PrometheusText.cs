@@ -95,7 +95,7 @@ public sealed class PrometheusText
             position++;
         }
         Assert.Equal(' ', line[position]);
-        var valueText = line[(position + 1)..];
+        var valueText = line[(position + 1)..].Split(' ')[0]; // an optional timestamp follows
         var number = valueText switch
         {
             "+Inf" => double.PositiveInfinity,

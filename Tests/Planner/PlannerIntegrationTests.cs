@@ -8,6 +8,7 @@ using Contracts.Rag;
 using Contracts.Srm;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using RagService.Hosting;
 using RequestPlanner.Planning;
