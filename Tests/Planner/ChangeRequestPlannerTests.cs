@@ -49,6 +49,9 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
         Assert.Equal(PlanIdentity.ForRequest("req-1"), plan.Id);
         Assert.Equal(("req-1", "demo", "main", "llm:gpt-4o-mini"), (plan.ParentRequestId, plan.Repo, plan.Branch, plan.Planner));
         Assert.Equal(["greet is new; main calls it"], plan.Rationale);
+        var why = Assert.Single(plan.Steps[0].Evidence); // the retrieved chunk of src/app.py, for the reviewer
+        Assert.Equal(("src/app.py", 1, 3, "main", 0.9f), (why.Path, why.StartLine, why.EndLine, why.Symbol, why.Score));
+        Assert.StartsWith("def main():", why.Snippet);
 
         var reserve = Assert.Single(srm.Requests);
         Assert.Equal((plan.Id, 120), (reserve.PlanId, reserve.TtlSec));

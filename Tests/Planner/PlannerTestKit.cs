@@ -54,8 +54,8 @@ public static class PlannerTestKit
     };
 
     public static LlmPlanner LlmPlanner(OpenAiOptions options, IPathResolver paths, IMeterFactory? meters = null) =>
-        new(new OpenAiChatModel(options, new PlannerMetrics(meters ?? MeterFactory()), TimeProvider.System, NullLogger<OpenAiChatModel>.Instance),
-            new PlanValidator(paths), new PlanPromptBuilder(6_000), NullLogger<LlmPlanner>.Instance);
+        new(new OpenAiChatModel(options, PromptTokenizer.ForModel(options.Model), new PlannerMetrics(meters ?? MeterFactory()), TimeProvider.System, NullLogger<OpenAiChatModel>.Instance),
+            new PlanValidator(paths), new PlanPromptBuilder(6_000, PromptTokenizer.ForModel(options.Model)), NullLogger<LlmPlanner>.Instance);
 
     public static InMemoryPathResolver Paths() => new("src/app.py", "src/util.py");
 }

@@ -14,6 +14,6 @@ public static class ChangeRequestLimits
     /// <summary>Git allows longer ref names, but nobody types one this long.</summary>
     public const int MaxBranchLength = 255;
     public const int MaxRequesterLength = 256;
-    /// <summary>About 2,500 tokens by <see cref="Prompting.TokenEstimator"/>: a detailed request still leaves room for code context.</summary>
+    /// <summary>About 2,000 tokens of English (o200k_base, cl100k_base): a detailed request still leaves room for code context.</summary>
     public const int MaxDescriptionLength = 8_000;
 }
