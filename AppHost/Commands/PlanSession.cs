@@ -2,64 +2,75 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AppHost.Hosting;
 using Contracts;
 using Contracts.Core;
 using Contracts.Rag;
 using Contracts.Srm;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using ServiceDefaults.Grpc;
 using ServiceDefaults.Kafka;
 
 namespace AppHost.Commands;
 
-/// <summary>One change request through a running system: index, submit over HTTP, read its plan from <c>plan.out</c>.</summary>
+/// <summary>One change request through the started app: index, submit over HTTP, read its plan from <c>plan.out</c>, close it.</summary>
 internal sealed class PlanSession : IAsyncDisposable
 {
-    private readonly LocalDistributedApplication _system;
     private readonly KafkaPublisher _publisher;
     private readonly KafkaConsumerLoop _plans;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Plan>> _waiting = new();
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _orchestrator;
+    private readonly Uri _rag;
+    private readonly Uri _srm;
 
-    public PlanSession(LocalDistributedApplication system, ILoggerFactory loggerFactory)
+    private PlanSession(string kafka, Uri orchestrator, Uri rag, Uri srm)
     {
-        _system = system;
-        _publisher = new KafkaPublisher(system.KafkaBootstrapServers, loggerFactory.CreateLogger<KafkaPublisher>());
+        _orchestrator = new HttpClient { BaseAddress = orchestrator };
+        _rag = rag;
+        _srm = srm;
+        _publisher = new KafkaPublisher(kafka, NullLogger<KafkaPublisher>.Instance);
         _plans = new KafkaConsumerLoop(
-            system.KafkaBootstrapServers,
+            kafka,
             new KafkaConsumerOptions { GroupId = $"plan-command-{Guid.NewGuid():N}", Topics = [Topics.PlanOut], StartFromEarliest = true },
             (message, _) =>
             {
                 var plan = message.Parse<Plan>();
-                _waiting.GetOrAdd(plan.ParentRequestId, _ => new TaskCompletionSource<Plan>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(plan);
+                Waiter(plan.ParentRequestId).TrySetResult(plan);
                 return Task.CompletedTask;
             },
             _publisher,
-            loggerFactory.CreateLogger<KafkaConsumerLoop>());
-        _plans.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            NullLogger<KafkaConsumerLoop>.Instance);
+    }
+
+    /// <summary>Waits until every resource is healthy, then connects to the broker and the services' endpoints.</summary>
+    public static async Task<PlanSession> StartAsync(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var projects = model.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
+        await Task.WhenAll(projects.Keys.Select(name => notifications.WaitForResourceHealthyAsync(name, cancellationToken)));
+
+        var kafka = model.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "kafka");
+        var session = new PlanSession(
+            (await kafka.GetConnectionStringAsync(cancellationToken))!,
+            new Uri(projects["orchestrator"].GetEndpoint("http").Url),
+            new Uri(projects["ragservice"].GetEndpoint("http").Url),
+            new Uri(projects["srm"].GetEndpoint("http").Url));
+        await session._plans.StartAsync(cancellationToken);
+        return session;
     }
 
     public async Task<IndexStatus> IndexAsync(string path, string branch, CancellationToken cancellationToken)
     {
         // The call carries its own deadline (grpc-timeout); HttpClient's 100 s default would cut a long index short.
-        using var http = new HttpClient { BaseAddress = _system[PipelineResources.RagService.Name].HttpUrl, Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient { BaseAddress = _rag, Timeout = Timeout.InfiniteTimeSpan };
         return await new GrpcClient(http).UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
             new IndexRepositoryRequest { Repo = path, Branch = branch, Path = path }, TimeSpan.FromMinutes(15), cancellationToken);
     }
 
-    public async Task<int> ReleaseLeasesAsync(string planId, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { BaseAddress = _system[PipelineResources.Srm.Name].HttpUrl };
-        var reply = await new GrpcClient(http).UnaryAsync<ReleasePlanRequest, ReleasePlanReply>("srm.v1.Srm", "ReleasePlan",
-            new ReleasePlanRequest { PlanId = planId }, TimeSpan.FromSeconds(30), cancellationToken);
-        return reply.Released;
-    }
-
     public async Task<string> SubmitAsync(string repo, string branch, string description, CancellationToken cancellationToken)
     {
-        var orchestrator = _system[PipelineResources.Orchestrator.Name].HttpUrl;
-        using var response = await _http.PostAsJsonAsync(new Uri(orchestrator, "/api/change-requests"),
+        using var response = await _orchestrator.PostAsJsonAsync("/api/change-requests",
             new { repo, branch, description, requester = Environment.UserName }, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (response.StatusCode != HttpStatusCode.Accepted)
@@ -70,10 +81,9 @@ internal sealed class PlanSession : IAsyncDisposable
 
     public async Task<Plan> WaitForPlanAsync(string requestId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var waiter = _waiting.GetOrAdd(requestId, _ => new TaskCompletionSource<Plan>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
-            return await waiter.Task.WaitAsync(timeout, cancellationToken);
+            return await Waiter(requestId).Task.WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -81,11 +91,23 @@ internal sealed class PlanSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Releases the plan's leases, so a kept database holds no leases nobody will use; returns what was done.</summary>
+    public async Task<string> CloseAsync(string requestId, Plan plan, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = _srm };
+        var reply = await new GrpcClient(http).UnaryAsync<ReleasePlanRequest, ReleasePlanReply>("srm.v1.Srm", "ReleasePlan",
+            new ReleasePlanRequest { PlanId = plan.Id }, TimeSpan.FromSeconds(30), cancellationToken);
+        return $"released the plan's {reply.Released} leases (pass --keep-leases to hold them until they expire)";
+    }
+
+    private TaskCompletionSource<Plan> Waiter(string requestId) =>
+        _waiting.GetOrAdd(requestId, _ => new TaskCompletionSource<Plan>(TaskCreationOptions.RunContinuationsAsynchronously));
+
     public async ValueTask DisposeAsync()
     {
         await _plans.StopAsync(CancellationToken.None);
         _plans.Dispose();
         _publisher.Dispose();
-        _http.Dispose();
+        _orchestrator.Dispose();
     }
 }
