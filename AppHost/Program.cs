@@ -12,7 +12,8 @@ if (args is ["bench-orchestrator", .. var benchArgs]) return await BenchOrchestr
 // `plan --repo DIR "..."` runs this same graph without the dashboard, plans one request and stops.
 var plan = PlanCommand.Parse(args);
 if (plan?.ExitCode is { } exitCode) return exitCode;
-var builder = plan is null ? DistributedApplication.CreateBuilder(args) : DistributedApplication.CreateBuilder(plan.Options);
+var builder = DistributedApplication.CreateBuilder(plan?.Options ?? LocalDashboard.Options(args));
+LocalDashboard.AddDefaults(builder);
 plan?.ConfigureLogging(builder);
 var settings = AppHostSettings.Read(builder);
 builder.Services.AddSingleton(settings);
@@ -32,12 +33,12 @@ var openAiModel = builder.AddParameter("openai-model", builder.Configuration["Op
 
 var srm = builder.AddProject<Projects.Srm>("srm")
     .WithReference(srmdb).WaitFor(srmdb)
-    .WithHealthEndpoint("health");
+    .WithGrpcEndpoints();
 
 var ragservice = builder.AddProject<Projects.RagService>("ragservice")
     .WithReference(ragdb).WaitFor(ragdb)
     .WithWorkspaceRoots(settings.WorkspaceRoots)
-    .WithHealthEndpoint("health");
+    .WithGrpcEndpoints();
 if (settings.Qdrant)
 {
     var qdrant = builder.AddPipelineQdrant("qdrant");

@@ -33,7 +33,7 @@ public static class BenchOrchestratorCommand
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(data.FullName, (UnixFileMode)0b111_101_101);
         try
         {
-            var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = [], DisableDashboard = true });
+            var builder = DistributedApplication.CreateBuilder(LocalDashboard.Options([], disableDashboard: true));
             builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
             var postgres = builder.AddLocalPostgres("postgres", data.FullName);
             var database = postgres.AddDatabase("orchestratordb");

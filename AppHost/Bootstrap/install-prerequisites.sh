@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the native prerequisites a bare Debian/Ubuntu machine lacks, and does nothing when they
 # are present (it runs before every build of AppHost and Tests, so it must stay fast):
-#   librdkafka-dev   native Kafka client used by Confluent.Kafka 1.9.3 (provides librdkafka.so)
 #   python3-grpcio   an independent gRPC peer for the interop tests (Tests only)
 #   chromium         headless browser for the web page test (Tests only)
 # PostgreSQL's server binaries are also needed (package postgresql) for the local database.
+# (librdkafka comes from the librdkafka.redist NuGet package, not from the system.)
 set -euo pipefail
 
 scope="${1:-run}"   # run | test
@@ -15,9 +15,6 @@ flock 9
 
 missing=()
 
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || ls /usr/lib/*/"$1" >/dev/null 2>&1; }
-
-have_lib librdkafka.so.1 || missing+=(librdkafka-dev)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || missing+=(postgresql)
 if [ "$scope" = test ]; then
   /usr/bin/python3 -c "import grpc" >/dev/null 2>&1 || missing+=(python3-grpcio)

@@ -55,18 +55,14 @@ public sealed class PlanCommand
     }
 
     /// <summary>The same app model, without the dashboard, with RagService allowed to index the repository only.</summary>
-    public DistributedApplicationOptions Options => new()
-    {
-        Args = [$"--AppHost:WorkspaceRoots:0={Request!.RepositoryPath}"],
-        DisableDashboard = true,
-    };
+    public DistributedApplicationOptions Options => LocalDashboard.Options([$"--AppHost:WorkspaceRoots:0={Request!.RepositoryPath}"], disableDashboard: true);
 
     /// <summary>Every log line on stderr (stdout is the plan's); only warnings unless --verbose.</summary>
     public void ConfigureLogging(IDistributedApplicationBuilder builder) => builder.Services.AddLogging(logging => logging
         .ClearProviders()
         .AddSimpleConsole(console => console.SingleLine = true)
         .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
-        .SetMinimumLevel(Request!.Verbose ? LogLevel.Information : LogLevel.Warning));
+        .AddFilter(level => level >= (Request!.Verbose ? LogLevel.Information : LogLevel.Warning)));
 
     public async Task<int> RunAsync(DistributedApplication app)
     {
@@ -92,7 +88,7 @@ public sealed class PlanCommand
 
             // Nothing acts on the plan once this command stops the system: close the request unless asked not to.
             if (!request.KeepLeases)
-                Progress(await session.CloseAsync(id, plan, stopping));
+                Progress(await session.CloseAsync(id, stopping));
             return plan.Status == PlanStatus.Ready ? 0 : 3;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

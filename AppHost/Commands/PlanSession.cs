@@ -5,7 +5,6 @@ using System.Text.Json;
 using Contracts;
 using Contracts.Core;
 using Contracts.Rag;
-using Contracts.Srm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServiceDefaults.Grpc;
@@ -21,13 +20,11 @@ internal sealed class PlanSession : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Plan>> _waiting = new();
     private readonly HttpClient _orchestrator;
     private readonly Uri _rag;
-    private readonly Uri _srm;
 
-    private PlanSession(string kafka, Uri orchestrator, Uri rag, Uri srm)
+    private PlanSession(string kafka, Uri orchestrator, Uri rag)
     {
         _orchestrator = new HttpClient { BaseAddress = orchestrator };
         _rag = rag;
-        _srm = srm;
         _publisher = new KafkaPublisher(kafka, NullLogger<KafkaPublisher>.Instance);
         _plans = new KafkaConsumerLoop(
             kafka,
@@ -54,8 +51,7 @@ internal sealed class PlanSession : IAsyncDisposable
         var session = new PlanSession(
             (await kafka.GetConnectionStringAsync(cancellationToken))!,
             new Uri(projects["orchestrator"].GetEndpoint("http").Url),
-            new Uri(projects["ragservice"].GetEndpoint("http").Url),
-            new Uri(projects["srm"].GetEndpoint("http").Url));
+            new Uri(projects["ragservice"].GetEndpoint("http").Url));
         await session._plans.StartAsync(cancellationToken);
         return session;
     }
@@ -91,13 +87,31 @@ internal sealed class PlanSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Releases the plan's leases, so a kept database holds no leases nobody will use; returns what was done.</summary>
-    public async Task<string> CloseAsync(string requestId, Plan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cancels the request through the Orchestrator (it ends, and its leases are released as for any ended request),
+    /// then waits until the release is done, so a kept database holds no request or lease nobody will act on.
+    /// </summary>
+    public async Task<string> CloseAsync(string requestId, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = _srm };
-        var reply = await new GrpcClient(http).UnaryAsync<ReleasePlanRequest, ReleasePlanReply>("srm.v1.Srm", "ReleasePlan",
-            new ReleasePlanRequest { PlanId = plan.Id }, TimeSpan.FromSeconds(30), cancellationToken);
-        return $"released the plan's {reply.Released} leases (pass --keep-leases to hold them until they expire)";
+        using var response = await _orchestrator.PostAsJsonAsync($"/api/change-requests/{requestId}/cancel",
+            new { reason = "the plan command printed the plan; nothing acts on it after the command exits" }, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"The Orchestrator did not cancel request {requestId}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            using var view = JsonDocument.Parse(await _orchestrator.GetStringAsync($"/api/change-requests/{requestId}", cancellationToken));
+            var request = view.RootElement;
+            var release = request.TryGetProperty("leases", out var leases) && leases.TryGetProperty("release", out var state) ? state.GetString() : null;
+            if (release == "gave_up")
+                throw new InvalidOperationException($"Request {requestId} was cancelled but Srm refused to release its leases: {leases.GetProperty("lastError")}");
+            if (release is "released" or "none" or null)
+                return $"request {requestId} is {request.GetProperty("stage").GetString()}, its leases released (pass --keep-leases to leave it open)";
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Request {requestId} was cancelled but its leases are still '{release}' after 60 s.");
+            await Task.Delay(250, cancellationToken);
+        }
     }
 
     private TaskCompletionSource<Plan> Waiter(string requestId) =>

@@ -19,20 +19,20 @@ internal sealed class ResourceLogs : IDisposable
         var loggers = app.Services.GetRequiredService<ResourceLoggerService>();
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
         foreach (var resource in model.Resources.Where(r => r is not ParameterResource))
-            _ = FollowAsync(loggers, resource.Name, _stop.Token);
+            _ = FollowAsync(loggers, resource, _stop.Token);
     }
 
     public string? Directory { get; }
 
-    private async Task FollowAsync(ResourceLoggerService loggers, string resource, CancellationToken cancellationToken)
+    private async Task FollowAsync(ResourceLoggerService loggers, IResource resource, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var batch in loggers.WatchAsync(resource).WithCancellation(cancellationToken))
                 lock (_gate)
                 {
-                    var writer = WriterFor(resource);
-                    foreach (var line in batch) writer.WriteLine(Directory is null ? $"{resource} | {line.Content}" : line.Content);
+                    var writer = WriterFor(resource.Name);
+                    foreach (var line in batch) writer.WriteLine(Directory is null ? $"{resource.Name} | {line.Content}" : line.Content);
                 }
         }
         catch (OperationCanceledException)

@@ -39,12 +39,12 @@ public sealed class DevKafka : IDisposable, IAsyncDisposable
     public int Brokers { get; }
 
     /// <summary>Starts a mock cluster with <paramref name="brokers"/> brokers on free 127.0.0.1 ports.</summary>
-    /// <exception cref="InvalidOperationException">librdkafka is missing (names the apt package) or the cluster did not start.</exception>
+    /// <exception cref="InvalidOperationException">librdkafka could not be loaded or the cluster did not start.</exception>
     public static DevKafka Start(int brokers = 1, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
         logger ??= NullLogger.Instance;
-        KafkaNativeLibrary.EnsureLoaded();
+        KafkaNativeLibrary.EnsureLoaded(typeof(DevKafkaNative).Assembly);
 
         var error = new byte[512];
         var conf = DevKafkaNative.rd_kafka_conf_new();

@@ -1,14 +1,15 @@
 using System.Runtime.InteropServices;
+using ServiceDefaults.Kafka;
 
 namespace AppHost.Infrastructure;
 
 /// <summary>
-/// librdkafka's C API for its mock cluster (rdkafka_mock.h), exported by Debian's librdkafka.so.1 (2.0.2).
-/// Confluent.Kafka does not wrap it, so we call it directly.
+/// librdkafka's C API for its mock cluster (rdkafka_mock.h). Confluent.Kafka does not wrap it, so we call it
+/// directly, bound by <see cref="KafkaNativeLibrary.EnsureLoaded"/> to the same librdkafka as the Kafka clients.
 /// </summary>
 internal static class DevKafkaNative
 {
-    private const string Library = "librdkafka.so.1";
+    private const string Library = KafkaNativeLibrary.Name;
 
     public const int ProducerType = 0; // RD_KAFKA_PRODUCER
     public const int ConfOk = 0;       // RD_KAFKA_CONF_OK

@@ -8,6 +8,42 @@ public static class PipelineProjectExtensions
     public static IResourceBuilder<ProjectResource> WithHealthEndpoint(this IResourceBuilder<ProjectResource> project, string endpoint = "http") =>
         project.WithHttpHealthCheck("/health", endpointName: endpoint);
 
+    /// <summary>
+    /// A gRPC service's endpoints, through Kestrel's endpoint configuration: h2c on <c>http</c> (what clients call) and
+    /// HTTP/1.1 on <c>health</c> (<c>/health</c>, <c>/alive</c>, <c>/metrics</c> for probes, and the health check here).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithGrpcEndpoints(this IResourceBuilder<ProjectResource> project)
+    {
+        var publishing = project.ApplicationBuilder.ExecutionContext.IsPublishMode;
+        project
+            .WithEndpoint("http", e =>
+            {
+                e.UriScheme = "http";
+                e.Transport = "http2";
+                if (publishing) e.TargetPort = 8080;
+            }, createIfNotExists: true)
+            .WithEndpoint("health", e =>
+            {
+                e.UriScheme = "http";
+                if (publishing) e.TargetPort = 8081;
+            }, createIfNotExists: true);
+        return project
+            .WithEnvironment(context =>
+            {
+                var host = context.ExecutionContext.IsRunMode ? "localhost" : "*";
+                foreach (var (name, protocols) in new[] { ("http", "Http2"), ("health", "Http1") })
+                {
+                    var port = project.GetEndpoint(name).Property(EndpointProperty.TargetPort);
+                    context.EnvironmentVariables[$"Kestrel__Endpoints__{name}__Url"] = ReferenceExpression.Create($"http://{host}:{port}");
+                    context.EnvironmentVariables[$"Kestrel__Endpoints__{name}__Protocols"] = protocols;
+                }
+                // Kestrel's endpoints above are the whole story; the URLs Aspire would also pass would only be overridden.
+                context.EnvironmentVariables.Remove("ASPNETCORE_URLS");
+                context.EnvironmentVariables.Remove("HTTP_PORTS");
+            })
+            .WithHealthEndpoint("health");
+    }
+
     /// <summary>The folders RagService may index (<c>Rag:WorkspaceRoots</c>).</summary>
     public static IResourceBuilder<ProjectResource> WithWorkspaceRoots(this IResourceBuilder<ProjectResource> project, IReadOnlyList<string> roots) =>
         project.WithEnvironment(context =>

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Contracts.Core;
 using Microsoft.AspNetCore.Http.Json;
@@ -11,25 +14,31 @@ namespace Orchestrator.Api;
 public static class ChangeRequestEndpoints
 {
     public const string Route = "/api/change-requests";
+    public const string IdempotencyHeader = "Idempotency-Key";
     public const int MaxBodyBytes = 64 * 1024;
     public const int MaxPageSize = 100;
+    public const int MaxIdempotencyKeyLength = 255;
 
     public static IEndpointRouteBuilder MapChangeRequestApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup(Route).WithTags("change-requests");
-        group.MapPost("", SubmitAsync).AddEndpointFilter<ApiKeyFilter>();
+        group.MapPost("", SubmitAsync);
         group.MapGet("", ListAsync);
         group.MapGet("{id}", GetAsync);
         group.MapGet("{id}/events", TransitionEventStream.StreamAsync);
-        endpoints.MapGet("/api/workflow", () => TransitionTable.All.Select(t => new { from = t.From.Name(), trigger = t.Trigger.Name(), to = t.To.Name() }));
+        group.MapRequestLifecycle();
+        endpoints.MapGet("/api/workflow", () => WorkflowView.Current);
         return endpoints;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, RequestStore store, TimeProvider time,
-        IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, RequestStore store, RequestQueries queries, TimeProvider time,
+        IOptions<JsonOptions> json, IOptions<ReviewOptions> review, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes) return BadRequest($"The body must be at most {MaxBodyBytes} bytes.");
         if (!request.HasJsonContentType()) return BadRequest("Send the change request as application/json: {\"repo\", \"branch\", \"description\", \"requester\"}.");
+        var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
+        if (request.Headers.ContainsKey(IdempotencyHeader) && !IsValidIdempotencyKey(idempotencyKey))
+            return BadRequest($"{IdempotencyHeader} must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters (a UUID is a good choice).");
 
         ChangeRequestSubmission? body;
         try
@@ -52,61 +61,81 @@ public static class ChangeRequestEndpoints
         var errors = ChangeRequestRules.Validate(body.Repo, body.Branch, body.Description, body.Requester);
         if (errors.Count > 0) return Results.ValidationProblem(errors, title: "The change request is not valid.");
 
-        var id = Guid.CreateVersion7(time.GetUtcNow()).ToString();
-        var state = await store.SubmitAsync(new ChangeRequest
+        var changeRequest = new ChangeRequest
         {
-            Id = id, Repo = body.Repo!.Trim(), Branch = body.Branch!.Trim(), Description = body.Description!.Trim(),
-            Requester = body.Requester!.Trim(), Attempt = 1,
-        }, cancellationToken);
-        var location = $"{Route}/{id}";
-        return Results.Accepted(location, new SubmittedView(id, state.Stage.Name(), location));
-    }
-
-    private static async Task<IResult> GetAsync(string id, RequestQueries queries, CancellationToken cancellationToken)
-    {
-        if (id.Length > ChangeRequestRules.MaxIdLength) return BadRequest("The id is too long.");
-        var state = await queries.GetAsync(id, cancellationToken);
-        if (state is null) return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such change request", detail: $"No change request has id '{id}'.");
-
-        var timeline = await queries.TimelineAsync(id, 0, cancellationToken);
-        var tickets = await queries.TicketsAsync(id, cancellationToken);
-        var release = await queries.LeaseReleaseAsync(state.PlanId, cancellationToken);
-        var releaseState = release switch
-        {
-            null when TransitionTable.IsTerminal(state.Stage) => "none",
-            null => "held",
-            { ReleasedAt: not null } => "released",
-            _ => "releasing",
+            Id = Guid.CreateVersion7(time.GetUtcNow()).ToString(), Repo = body.Repo!.Trim(), Branch = body.Branch!.Trim(),
+            Description = body.Description!.Trim(), Requester = body.Requester!.Trim(), Attempt = 1,
         };
-        var leases = new LeasesView(state.PlanId, state.Plan?.ReservedLeaseIds.ToList() ?? [], releaseState, release?.ReleasedCount,
-            release?.Attempts ?? 0, release?.LastError);
-        return Results.Ok(new RequestDetailsView(state.Id, state.Stage.Name(), state.Repo, state.Branch, state.Description, state.Requester,
-            state.Attempts, state.CreatedAt, state.UpdatedAt, state.PendingTasks, state.ResubmitAt, state.BlockedBy, PlanView.Of(state.Plan),
-            leases, tickets.Select(TicketView.Of).ToList(), timeline.Select(TimelineView.Of).ToList()));
+        var reviewed = review.Value.ReviewPlans && body.Review == true;
+        var key = idempotencyKey.Length > 0 ? new IdempotencyKey(idempotencyKey, Fingerprint(changeRequest, reviewed)) : null;
+        var outcome = await store.SubmitAsync(changeRequest, new Submission(reviewed, Idempotency: key), cancellationToken);
+        if (outcome.Conflict)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused with a different body",
+                detail: $"{IdempotencyHeader} '{idempotencyKey}' was first used for request {outcome.RequestId} with a different body. Use a new key for a new request.");
+        }
+        var stage = outcome.Replayed ? (await queries.GetAsync(outcome.RequestId, cancellationToken))?.Stage ?? Phase.Idle : Phase.PlanPhase;
+        if (outcome.Replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        var location = $"{Route}/{outcome.RequestId}";
+        return Results.Accepted(location, new SubmittedView(outcome.RequestId, stage.Name(), location, reviewed));
     }
 
-    private static async Task<IResult> ListAsync(RequestQueries queries, string? stage, int? page, int? pageSize, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string id, RequestDetails details, CancellationToken cancellationToken)
     {
-        Phase? filter = null;
+        if (InvalidId(id) is { } invalid) return invalid;
+        var view = await details.GetAsync(id, cancellationToken);
+        return view is null ? NotFound(id) : Results.Ok(view);
+    }
+
+    private static async Task<IResult> ListAsync(RequestQueries queries, TimeProvider time, IOptions<WorkflowOptions> workflow,
+        string? stage, string? repo, string? page, string? pageSize, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Phase? stageFilter = null;
         if (!string.IsNullOrEmpty(stage))
         {
-            if (!WorkflowNames.TryParseStage(stage, out var parsed))
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["stage"] = [$"Unknown stage; use one of {string.Join(", ", WorkflowNames.StageNameList)}."] });
-            filter = parsed;
+            if (WorkflowNames.TryParseStage(stage, out var parsed)) stageFilter = parsed;
+            else errors["stage"] = [$"Unknown stage; use one of {string.Join(", ", WorkflowNames.StageNameList)}."];
         }
-        var pageNumber = page ?? 1;
-        var size = pageSize ?? 20;
-        if (pageNumber < 1 || pageNumber > 1_000_000)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["page counts from 1 (at most 1000000)."] });
-        if (size < 1 || size > MaxPageSize)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize}."] });
+        if (repo is { Length: > ChangeRequestRules.MaxRepoLength }) errors["repo"] = [$"repo must be at most {ChangeRequestRules.MaxRepoLength} characters."];
+        var pageNumber = ParseInt(page, 1, 1, 1_000_000, "page", "page counts from 1 (at most 1000000).", errors);
+        var size = ParseInt(pageSize, 20, 1, MaxPageSize, "pageSize", $"pageSize must be a whole number between 1 and {MaxPageSize}.", errors);
+        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "The query is not valid.");
 
-        var result = await queries.ListAsync(filter, pageNumber, size, cancellationToken);
-        return Results.Ok(new RequestPageView(result.Items.Select(RequestSummaryView.Of).ToList(), result.Page, result.PageSize, result.Total));
+        var result = await queries.ListAsync(stageFilter, string.IsNullOrEmpty(repo) ? null : repo, pageNumber, size, cancellationToken);
+        var now = time.GetUtcNow();
+        return Results.Ok(new RequestPageView(result.Items.Select(s => RequestSummaryView.Of(s, now, workflow.Value)).ToList(),
+            result.Page, result.PageSize, result.Total));
     }
+
+    /// <summary>A query number, or <paramref name="fallback"/> when absent; anything else (text, overflow, out of range) is an error.</summary>
+    private static int ParseInt(string? value, int fallback, int min, int max, string field, string message, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(value)) return fallback;
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max) return number;
+        errors[field] = [message];
+        return fallback;
+    }
+
+    /// <summary>400 for an id no request can have (too long, control characters), else null.</summary>
+    internal static IResult? InvalidId(string id) =>
+        id.Length > ChangeRequestRules.MaxIdLength || id.Any(char.IsControl)
+            ? Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request id is not valid.",
+                detail: $"A request id has at most {ChangeRequestRules.MaxIdLength} characters and no control characters.")
+            : null;
+
+    internal static IResult NotFound(string id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such change request", detail: $"No change request has id '{id}'.");
 
     private static IResult BadRequest(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The change request is not valid.", detail: detail);
+
+    private static bool IsValidIdempotencyKey(string key) =>
+        key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is > ' ' and <= '~');
+
+    /// <summary>What makes two submissions "the same request" for an idempotency key: the normalised fields.</summary>
+    private static string Fingerprint(ChangeRequest request, bool review) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        JsonSerializer.Serialize(new[] { request.Repo, request.Branch, request.Description, request.Requester, review ? "review" : "" }))));
 
     private static async Task CopyLimitedAsync(Stream source, Stream target, int limit, CancellationToken cancellationToken)
     {

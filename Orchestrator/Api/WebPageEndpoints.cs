@@ -2,7 +2,8 @@ namespace Orchestrator.Api;
 
 /// <summary>
 /// Serves the web page (<c>wwwroot/</c>, embedded in the assembly so it works from any working directory
-/// and in single-file deployments): <c>/</c>, <c>/app.js</c>, <c>/app.css</c>.
+/// and in single-file deployments): <c>/</c>, <c>/app.js</c>, <c>/app.css</c>, and <c>/requests/{id}</c> (the page opened on one
+/// request). They hold no data, so they are served without an API key; the page sends the key on its API calls.
 /// </summary>
 public static class WebPageEndpoints
 {
@@ -18,7 +19,9 @@ public static class WebPageEndpoints
         foreach (var (path, resource, contentType) in Files)
         {
             var content = Load(resource);
-            endpoints.MapGet(path, () => Results.Bytes(content, contentType)).ExcludeFromDescription();
+            endpoints.MapGet(path, () => Results.Bytes(content, contentType)).WithMetadata(PublicEndpoint.Instance).ExcludeFromDescription();
+            if (resource == "index.html")
+                endpoints.MapGet("/requests/{id}", () => Results.Bytes(content, contentType)).WithMetadata(PublicEndpoint.Instance).ExcludeFromDescription();
         }
         return endpoints;
     }

@@ -30,6 +30,11 @@ public static class OrchestratorHostingExtensions
         services.Configure<LeaseReleaseOptions>(configuration.GetSection(LeaseReleaseOptions.Section));
         services.Configure<ResubmitOptions>(configuration.GetSection(ResubmitOptions.Section));
         services.Configure<ApiKeyOptions>(configuration.GetSection(ApiKeyOptions.Section));
+        services.Configure<ReviewOptions>(configuration.GetSection(ReviewOptions.Section));
+
+        // Every error is problem+json in every environment: no developer exception page, no echoed headers.
+        services.AddProblemDetails();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
 
         builder.AddNpgsqlDataSource(DatabaseConnectionName);
         builder.AddPostgresMigrations(typeof(OrchestratorHostingExtensions).Assembly, DatabaseConnectionName);
@@ -39,10 +44,10 @@ public static class OrchestratorHostingExtensions
         services.AddSingleton<OrchestratorMetrics>();
         services.AddSingleton<RequestStore>();
         services.AddSingleton<RequestQueries>();
-        services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton<RequestDetails>();
 
         var kafka = configuration.GetSection(OrchestratorKafkaOptions.Section).Get<OrchestratorKafkaOptions>() ?? new OrchestratorKafkaOptions();
-        builder.AddKafkaProducer(OrchestratorKafkaOptions.ConnectionName);
+        builder.AddKafkaPublisher(OrchestratorKafkaOptions.ConnectionName);
         if (kafka.ConsumerEnabled) builder.AddKafkaConsumer<OrchestratorMessageHandler, WebApplicationBuilder>(OrchestratorKafkaOptions.ConnectionName, options =>
         {
             options.GroupId = OrchestratorKafkaOptions.GroupId;
@@ -53,12 +58,12 @@ public static class OrchestratorHostingExtensions
             options.HeartbeatIntervalMs = kafka.HeartbeatIntervalMs;
             options.ConsumerProperties["fetch.wait.max.ms"] = kafka.FetchWaitMaxMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         });
-        builder.AddKafkaHealthCheck(OrchestratorKafkaOptions.ConnectionName);
         services.AddSingleton<IOutboxPublisher, KafkaOutboxPublisher>();
 
         // http://srm resolves through service discovery (services__srm__http__0), as Aspire injects it.
         services.AddGrpcClient(SrmServiceName);
         services.TryAddSingleton<ILeaseReleaser>(sp => new SrmLeaseReleaser(sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
+        services.TryAddSingleton<IPlanLeases>(sp => new SrmPlanLeases(sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
 
         services.AddSingleton<OutboxRelay>();
         if (configuration.GetSection(OutboxRelayOptions.Section).Get<OutboxRelayOptions>()?.RelayEnabled ?? true)
@@ -71,6 +76,11 @@ public static class OrchestratorHostingExtensions
 
     public static WebApplication MapOrchestrator(this WebApplication app)
     {
+        // Inside the developer exception page (which WebApplication adds first in Development), so it never sees an exception.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<ApiKeyMiddleware>();
         app.MapChangeRequestApi();
         app.MapWebPage();
         return app;

@@ -3,13 +3,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orchestrator.Persistence;
+using Orchestrator.Workflow;
 
 namespace Orchestrator.Leases;
 
 /// <summary>
 /// Releases the leases of ended requests' plans (rows of <c>lease_releases</c>, written in the same
-/// transaction as the final transition), retrying with back-off until Srm answers. Once a plan's leases
-/// are free, requests that were BLOCKED by that plan are submitted again at once.
+/// transaction as the final transition), retrying transient failures with back-off until Srm answers. A
+/// permanent refusal (<see cref="ReleaseFailure"/>) is not retried: it is noted on the request's timeline.
+/// Once a plan's leases are free, requests that were BLOCKED by that plan are submitted again at once.
 /// </summary>
 public sealed class LeaseReleaseWorker(
     NpgsqlDataSource dataSource,
@@ -52,6 +54,16 @@ public sealed class LeaseReleaseWorker(
             {
                 count = await releaser.ReleasePlanAsync(planId, cancellationToken);
             }
+            catch (Exception ex) when (ReleaseFailure.IsPermanent(ex))
+            {
+                logger.LogError("Srm refused to release the leases of plan {PlanId} (request {RequestId}): {Error}; not retrying, the leases expire at their TTL.",
+                    planId, requestId, ex.Message);
+                await RecordGaveUpAsync(planId, ex.Message, cancellationToken);
+                await store.NoteAsync(requestId, Trigger.ReleaseFail,
+                    $"Srm refused to release the leases of plan '{planId}': {ex.Message}. Not retried; they expire at their TTL.",
+                    MessageSource.Scheduler($"release-fail:{planId}"), cancellationToken);
+                continue;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 var delay = Backoff(attempts + 1);
@@ -79,7 +91,7 @@ public sealed class LeaseReleaseWorker(
     private async Task<List<(string PlanId, string RequestId, int Attempts)>> DueAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT plan_id, request_id, attempts FROM lease_releases WHERE released_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2");
+            "SELECT plan_id, request_id, attempts FROM lease_releases WHERE released_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter { Value = options.Value.BatchSize });
         var due = new List<(string, string, int)>();
@@ -95,6 +107,16 @@ public sealed class LeaseReleaseWorker(
         command.Parameters.Add(new NpgsqlParameter { Value = planId });
         command.Parameters.Add(new NpgsqlParameter { Value = error.Length > 1000 ? error[..1000] : error });
         command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() + delay });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task RecordGaveUpAsync(string planId, string error, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE lease_releases SET attempts = attempts + 1, last_error = $2, gave_up_at = $3 WHERE plan_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = planId });
+        command.Parameters.Add(new NpgsqlParameter { Value = error.Length > 1000 ? error[..1000] : error });
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -16,18 +16,24 @@ public sealed class RequestQueries(NpgsqlDataSource dataSource)
         return await reader.ReadAsync(cancellationToken) ? RequestRows.Read(reader) : null;
     }
 
-    /// <summary>Requests newest first, optionally in one stage; <paramref name="page"/> counts from 1.</summary>
-    public async Task<RequestPage> ListAsync(Phase? stage, int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>Requests newest first, optionally in one stage and/or of one repository; <paramref name="page"/> counts from 1.</summary>
+    public async Task<RequestPage> ListAsync(Phase? stage, string? repo, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
-        var where = stage is null ? "" : "WHERE stage = $1";
+        var where = (stage, repo) switch
+        {
+            (null, null) => "",
+            (not null, null) => "WHERE stage = $1",
+            (null, not null) => "WHERE repo = $1",
+            _ => "WHERE stage = $1 AND repo = $2",
+        };
         var select = new NpgsqlBatchCommand(
             $"SELECT {RequestRows.Columns} FROM requests {where} ORDER BY created_at DESC, id DESC LIMIT {pageSize} OFFSET {(long)(page - 1) * pageSize}");
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM requests {where}");
-        if (stage is { } filter)
+        foreach (var command in new[] { select, count })
         {
-            select.Parameters.Add(new NpgsqlParameter { Value = filter.Name() });
-            count.Parameters.Add(new NpgsqlParameter { Value = filter.Name() });
+            if (stage is { } filter) command.Parameters.Add(new NpgsqlParameter { Value = filter.Name() });
+            if (repo is not null) command.Parameters.Add(new NpgsqlParameter { Value = repo });
         }
         batch.BatchCommands.Add(select);
         batch.BatchCommands.Add(count);
@@ -37,6 +43,13 @@ public sealed class RequestQueries(NpgsqlDataSource dataSource)
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new RequestPage(items, page, pageSize, reader.GetInt64(0));
+    }
+
+    /// <summary>Timestamp of the last message a code agent sent on commit.result.out for any request (null: never).</summary>
+    public async Task<DateTimeOffset?> LastCommitResultAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT max(received_at) FROM inbox WHERE topic = '{Topics.CommitResultOut}'");
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
     /// <summary>Timeline entries after <paramref name="afterSeq"/>, oldest first.</summary>
@@ -77,13 +90,14 @@ public sealed class RequestQueries(NpgsqlDataSource dataSource)
     {
         if (planId is null) return null;
         await using var command = dataSource.CreateCommand(
-            "SELECT plan_id, attempts, released_at, released_count, last_error, next_attempt_at FROM lease_releases WHERE plan_id = $1");
+            "SELECT plan_id, attempts, released_at, released_count, last_error, next_attempt_at, gave_up_at FROM lease_releases WHERE plan_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = planId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return new LeaseReleaseStatus(reader.GetString(0), reader.GetInt32(1),
             reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
-            reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5));
+            reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5),
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
     }
 
     /// <summary>Messages in the outbox not yet published (for tests and diagnostics).</summary>

@@ -8,7 +8,7 @@ namespace Orchestrator.Persistence;
 internal static class RequestRows
 {
     public const string Columns =
-        "id, stage, repo, branch, description, requester, attempts, plan_id, plan, pending_tasks, blocked_by, resubmit_at, created_at, updated_at, version";
+        "id, stage, repo, branch, description, requester, attempts, plan_id, plan, pending_tasks, blocked_by, resubmit_at, created_at, updated_at, version, review, retry_of";
 
     public static RequestState Read(NpgsqlDataReader reader) => new(
         Id: reader.GetString(0),
@@ -25,10 +25,14 @@ internal static class RequestRows
         BlockedBy: reader.GetFieldValue<string[]>(10),
         CreatedAt: reader.GetFieldValue<DateTimeOffset>(12),
         UpdatedAt: reader.GetFieldValue<DateTimeOffset>(13),
-        Version: reader.GetInt64(14));
+        Version: reader.GetInt64(14))
+    {
+        Review = reader.GetBoolean(15),
+        RetryOf = reader.IsDBNull(16) ? null : reader.GetString(16),
+    };
 
     public static NpgsqlBatchCommand Insert(RequestState state) => Command(
-        $"INSERT INTO requests ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        $"INSERT INTO requests ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         state, state.Version);
 
     /// <summary>Writes <paramref name="state"/> when the stored row still has <paramref name="expectedVersion"/>.</summary>
@@ -36,8 +40,8 @@ internal static class RequestRows
     {
         var command = Command(
             "UPDATE requests SET stage = $2, repo = $3, branch = $4, description = $5, requester = $6, attempts = $7, plan_id = $8, " +
-            "plan = $9, pending_tasks = $10, blocked_by = $11, resubmit_at = $12, created_at = $13, updated_at = $14, version = $15 " +
-            "WHERE id = $1 AND version = $16",
+            "plan = $9, pending_tasks = $10, blocked_by = $11, resubmit_at = $12, created_at = $13, updated_at = $14, version = $15, " +
+            "review = $16, retry_of = $17 WHERE id = $1 AND version = $18",
             state, state.Version);
         command.Parameters.Add(new NpgsqlParameter { Value = expectedVersion });
         return command;
@@ -62,6 +66,8 @@ internal static class RequestRows
         p.Add(new NpgsqlParameter { Value = state.CreatedAt });
         p.Add(new NpgsqlParameter { Value = state.UpdatedAt });
         p.Add(new NpgsqlParameter { Value = version });
+        p.Add(new NpgsqlParameter { Value = state.Review });
+        p.Add(new NpgsqlParameter { Value = (object?)state.RetryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         return command;
     }
 

@@ -81,19 +81,52 @@ public sealed class RequestStore(
     /// <summary>
     /// A submission through the HTTP front door: creates the request, applies crq (so a plan that
     /// overtakes our own change.request.in record still finds the request in plan_phase) and queues the
-    /// ChangeRequest for change.request.in, all in one transaction.
+    /// ChangeRequest for change.request.in, all in one transaction. With an idempotency key, the key is
+    /// recorded in the same transaction; a key seen before returns its request instead (or a conflict
+    /// when the body differs), and two concurrent submissions with one key create one request.
     /// </summary>
-    public async Task<RequestState> SubmitAsync(ChangeRequest request, CancellationToken cancellationToken)
+    public async Task<SubmitOutcome> SubmitAsync(ChangeRequest request, Submission submission, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var source = MessageSource.Http(request.Id);
         var decision = workflow.Decide(null, request, source);
-        OutboundMessage submission = new(Topics.ChangeRequestIn, request.Id, request, MessageId: request.Id);
+        decision = decision with { State = decision.State! with { Review = submission.Review, RetryOf = submission.RetryOf } };
+        OutboundMessage queued = new(Topics.ChangeRequestIn, request.Id, request, MessageId: request.Id);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await WriteAndCommitAsync(connection, transaction, null, decision, [submission], started, cancellationToken);
-        return decision.State!;
+        if (submission.Idempotency is { } key && await IdempotentReplayAsync(connection, transaction, key, cancellationToken) is { } replay)
+            return replay;
+        var extra = submission.Idempotency is { } k ? IdempotencyInsert(k, request.Id, time.GetUtcNow()) : null;
+        var outcome = await WriteAndCommitAsync(connection, transaction, null, decision, [queued], started, cancellationToken, extra);
+        if (outcome == ApplyOutcome.Applied) return new SubmitOutcome(request.Id, Replayed: false, Conflict: false);
+
+        // Another submission with this key committed between our check and our insert: answer as a replay of it.
+        await using var again = await connection.BeginTransactionAsync(cancellationToken);
+        return await IdempotentReplayAsync(connection, again, submission.Idempotency!, cancellationToken)
+            ?? throw new InvalidOperationException("The idempotency key was taken but its row is gone.");
+    }
+
+    /// <summary>
+    /// Decides a person's action (cancel, approve, edit, reject) on <paramref name="requestId"/> under its row lock and writes
+    /// it when it applied a transition. Null when the request does not exist; otherwise the stage it was in and the decision.
+    /// </summary>
+    public async Task<(RequestState Before, Decision Decision)?> ActAsync(string requestId, Func<RequestState, Decision> decide,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = await LoadForUpdateAsync(connection, transaction, requestId, cancellationToken);
+        if (current is null) return null;
+        var decision = decide(current);
+        if (!decision.History.Any(h => h.Applied))
+        {
+            await transaction.RollbackAsync(cancellationToken); // refused: the caller answers 409, nothing is recorded
+            return (current, decision);
+        }
+        await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
+        return (current, decision);
     }
 
     /// <summary>Resubmits a BLOCKED request whose back-off elapsed or whose conflicting plan ended; no-op otherwise.</summary>
@@ -112,6 +145,23 @@ public sealed class RequestStore(
         var source = MessageSource.Scheduler($"resubmit:{requestId}:{current.Attempts + 1}");
         var decision = workflow.Resubmit(current, reason, source);
         return await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
+    }
+
+    /// <summary>A timeline entry that leaves the request where it is (recorded as not applied, in its current stage).</summary>
+    public async Task NoteAsync(string requestId, Trigger trigger, string detail, MessageSource source, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO history (request_id, at, trigger, from_stage, to_stage, applied, source_topic, message_id, detail) " +
+            "SELECT id, $2, $3, stage, stage, false, $4, $5, $6 FROM requests WHERE id = $1");
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter { Value = requestId });
+        p.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        p.Add(new NpgsqlParameter { Value = trigger.Name() });
+        p.Add(new NpgsqlParameter { Value = source.Topic });
+        p.Add(new NpgsqlParameter { Value = source.MessageId });
+        p.Add(new NpgsqlParameter { Value = detail });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        signals.Committed(wroteOutbox: false);
     }
 
     /// <summary>Requests waiting to be resubmitted because <paramref name="planId"/> held leases they needed.</summary>
@@ -139,8 +189,10 @@ public sealed class RequestStore(
         return ids;
     }
 
+    /// <summary>Writes a decision and commits; with <paramref name="claim"/> (a command that must affect one row), rolls back and returns NoEffect when it affects none.</summary>
     private async Task<ApplyOutcome> WriteAndCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        RequestState? current, Decision decision, IReadOnlyList<OutboundMessage> extraOutbox, long started, CancellationToken cancellationToken)
+        RequestState? current, Decision decision, IReadOnlyList<OutboundMessage> extraOutbox, long started, CancellationToken cancellationToken,
+        NpgsqlBatchCommand? claim = null)
     {
         var outbox = extraOutbox.Concat(decision.Outbox).ToList();
         if (!decision.HasEffects && outbox.Count == 0)
@@ -157,7 +209,13 @@ public sealed class RequestStore(
         var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
         foreach (var message in outbox) batch.BatchCommands.Add(OutboxInsert(message, traceParent, now));
         if (decision.ReleasePlanId is { } planId) batch.BatchCommands.Add(LeaseReleaseInsert(planId, state.Id, now));
+        if (claim is not null) batch.BatchCommands.Add(claim);
         await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (claim is not null && claim.RecordsAffected != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return ApplyOutcome.NoEffect;
+        }
         if (current is not null && batch.BatchCommands[0].RecordsAffected != 1)
         {
             // Only possible if a row was written without the row lock; retrying re-reads it.
@@ -289,12 +347,41 @@ public sealed class RequestStore(
         return command;
     }
 
+    /// <summary>Queues a release of the plan's leases; a plan released before (its request ended, then a late plan reserved again) is released again.</summary>
     private static NpgsqlBatchCommand LeaseReleaseInsert(string planId, string requestId, DateTimeOffset now)
     {
         var command = new NpgsqlBatchCommand(
-            "INSERT INTO lease_releases (plan_id, request_id, created_at, next_attempt_at) VALUES ($1, $2, $3, $3) ON CONFLICT (plan_id) DO NOTHING");
+            "INSERT INTO lease_releases (plan_id, request_id, created_at, next_attempt_at) VALUES ($1, $2, $3, $3) ON CONFLICT (plan_id) DO UPDATE " +
+            "SET released_at = NULL, released_count = NULL, last_error = NULL, gave_up_at = NULL, attempts = 0, next_attempt_at = $3 " +
+            "WHERE lease_releases.released_at IS NOT NULL OR lease_releases.gave_up_at IS NOT NULL");
         command.Parameters.Add(new NpgsqlParameter { Value = planId });
         command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        return command;
+    }
+
+    private static async Task<SubmitOutcome?> IdempotentReplayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT request_id, fingerprint FROM idempotency_keys WHERE key = $1", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = key.Key });
+        SubmitOutcome? outcome = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+                outcome = new SubmitOutcome(reader.GetString(0), Replayed: true, Conflict: reader.GetString(1) != key.Fingerprint);
+        }
+        if (outcome is not null) await transaction.RollbackAsync(cancellationToken);
+        return outcome;
+    }
+
+    private static NpgsqlBatchCommand IdempotencyInsert(IdempotencyKey key, string requestId, DateTimeOffset now)
+    {
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO idempotency_keys (key, request_id, fingerprint, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter { Value = key.Key });
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        command.Parameters.Add(new NpgsqlParameter { Value = key.Fingerprint });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         return command;
     }

@@ -26,6 +26,12 @@ public sealed record RequestState(
     DateTimeOffset UpdatedAt,
     long Version)
 {
+    /// <summary>A READY plan waits in plan_review for a person instead of going to code_phase (asked for at submission).</summary>
+    public bool Review { get; init; }
+
+    /// <summary>The regressed or cancelled request this one retries, if any.</summary>
+    public string? RetryOf { get; init; }
+
     /// <summary>A new request in stage idle, as submitted.</summary>
     public static RequestState New(ChangeRequest request, DateTimeOffset now) => new(
         request.Id, Phase.Idle, request.Repo, request.Branch, request.Description, request.Requester,

@@ -51,6 +51,50 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         return builder.Build();
     }
 
+    /// <summary>A person ends the request, from any stage that has not ended; its plan's leases are released.</summary>
+    public Decision Cancel(RequestState current, string reason, MessageSource source)
+    {
+        var builder = new Builder(this, current, source, created: false);
+        builder.State = current with { ResubmitAt = null, BlockedBy = [] };
+        builder.Fire(Trigger.Cancel, reason);
+        return builder.Build();
+    }
+
+    /// <summary>A person approves the plan under review: the request goes to code_phase with that plan's tasks.</summary>
+    public Decision Approve(RequestState current, string detail, MessageSource source)
+    {
+        var builder = new Builder(this, current, source, created: false);
+        if (current.Stage != Phase.PlanReview || current.Plan is null)
+        {
+            builder.Ignore(Trigger.Approve, $"not valid in {current.Stage.Name()}: there is no plan under review");
+            return builder.Build();
+        }
+        StartCoding(builder, current.Plan, Trigger.Approve, $"plan {current.Plan.Id} approved with {current.Plan.Steps.Count} step(s) {detail}".TrimEnd());
+        return builder.Build();
+    }
+
+    /// <summary>A person replaces the plan under review with <paramref name="edited"/> (validated and re-reserved by the caller).</summary>
+    public Decision Edit(RequestState current, Plan edited, string detail, MessageSource source)
+    {
+        var builder = new Builder(this, current, source, created: false);
+        if (current.Stage != Phase.PlanReview)
+        {
+            builder.Ignore(Trigger.Edit, $"not valid in {current.Stage.Name()}: there is no plan under review");
+            return builder.Build();
+        }
+        builder.State = current with { Plan = edited.Clone(), PendingTasks = TaskIds(edited) };
+        builder.Fire(Trigger.Edit, detail);
+        return builder.Build();
+    }
+
+    /// <summary>A person rejects the plan under review: the request regresses and the plan's leases are released.</summary>
+    public Decision Reject(RequestState current, string reason, MessageSource source)
+    {
+        var builder = new Builder(this, current, source, created: false);
+        builder.Fire(Trigger.Reject, reason);
+        return builder.Build();
+    }
+
     private DateTimeOffset Now => time.GetUtcNow();
 
     private int MaxDetailLength => options.MaxDetailLength;
@@ -83,6 +127,13 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
             ? (plan.Steps.Count > 0 ? PlanStatus.Ready : PlanStatus.Failed) // seed-era plans carry no status
             : plan.Status;
         var state = builder.State;
+        if (TransitionTable.IsTerminal(state.Stage) && status != PlanStatus.Failed && plan.Id.Length > 0 && plan.ReservedLeaseIds.Count > 0)
+        {
+            // E.g. cancelled while the planner worked: the leases it reserved afterwards must not wait for their TTL.
+            builder.Ignore(Trigger.Plan, $"request already {state.Stage.Name()}: plan {plan.Id} arrived late; its {plan.ReservedLeaseIds.Count} lease(s) are released");
+            builder.Release(plan.Id);
+            return;
+        }
         switch (status)
         {
             case PlanStatus.Ready:
@@ -91,17 +142,16 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
                     builder.Fire(Trigger.Plan, $"plan {plan.Id}");
                     return;
                 }
-                var tasks = plan.Steps.Select((step, index) => new CodeTask { TaskId = TaskId(plan, index), Step = step.Clone() }).ToList();
-                builder.State = state with
+                if (state.Review)
                 {
-                    PlanId = plan.Id, Plan = plan.Clone(), PendingTasks = tasks.Select(t => t.TaskId).Order(StringComparer.Ordinal).ToList(),
-                    ResubmitAt = null, BlockedBy = [],
-                };
-                builder.Fire(Trigger.Plan, $"plan {plan.Id} ready with {tasks.Count} step(s) by {Label(plan.Planner)}");
-                var bundle = new TaskBundle { RequestId = state.Id, PlanId = plan.Id, Repo = state.Repo, Branch = state.Branch };
-                bundle.Tasks.AddRange(tasks);
-                builder.Publish(Topics.CodeTaskOut, bundle);
-                if (tasks.Count == 0) builder.Fire(Trigger.CodeOk, "the plan has no steps: nothing to code");
+                    builder.State = state with
+                    {
+                        PlanId = plan.Id, Plan = plan.Clone(), PendingTasks = TaskIds(plan), ResubmitAt = null, BlockedBy = [],
+                    };
+                    builder.Fire(Trigger.Review, $"plan {plan.Id} ready with {plan.Steps.Count} step(s) by {Label(plan.Planner)}; waiting for review");
+                    return;
+                }
+                StartCoding(builder, plan, Trigger.Plan, $"plan {plan.Id} ready with {plan.Steps.Count} step(s) by {Label(plan.Planner)}");
                 return;
 
             case PlanStatus.Blocked:
@@ -140,6 +190,22 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
                 return;
         }
     }
+
+    /// <summary>Moves the request to code_phase with <paramref name="plan"/>'s steps as tasks, published on code.task.out.</summary>
+    private static void StartCoding(Builder builder, Plan plan, Trigger trigger, string detail)
+    {
+        var state = builder.State;
+        var tasks = plan.Steps.Select((step, index) => new CodeTask { TaskId = TaskId(plan, index), Step = step.Clone() }).ToList();
+        builder.State = state with { PlanId = plan.Id, Plan = plan.Clone(), PendingTasks = TaskIds(plan), ResubmitAt = null, BlockedBy = [] };
+        if (!builder.Fire(trigger, detail)) return;
+        var bundle = new TaskBundle { RequestId = state.Id, PlanId = plan.Id, Repo = state.Repo, Branch = state.Branch };
+        bundle.Tasks.AddRange(tasks);
+        builder.Publish(Topics.CodeTaskOut, bundle);
+        if (tasks.Count == 0) builder.Fire(Trigger.CodeOk, "the plan has no steps: nothing to code");
+    }
+
+    private static List<string> TaskIds(Plan plan) =>
+        plan.Steps.Select((_, index) => TaskId(plan, index)).Order(StringComparer.Ordinal).ToList();
 
     private static void OnCommit(Builder builder, CommitResult commit)
     {
@@ -216,6 +282,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         private readonly List<HistoryEntry> history = [];
         private readonly List<OutboundMessage> outbox = [];
         private bool ended;
+        private string? releasePlanId;
 
         public RequestState State { get; set; } = state;
 
@@ -248,7 +315,10 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         public void Publish(string topic, IMessage message) =>
             outbox.Add(new OutboundMessage(topic, State.Id, message, DerivedMessageId(source.MessageId, outbox.Count)));
 
-        public Decision Build() => new(State, history, outbox, created, ended, ended ? State.PlanId : null);
+        /// <summary>Releases <paramref name="planId"/>'s leases although the request does not end with this input.</summary>
+        public void Release(string planId) => releasePlanId = planId;
+
+        public Decision Build() => new(State, history, outbox, created, ended, releasePlanId ?? (ended ? State.PlanId : null));
 
         private string Truncate(string text) =>
             text.Length <= maxDetailLength ? text : text[..maxDetailLength] + "…";

@@ -9,18 +9,18 @@ namespace Orchestrator.Workflow;
 /// </summary>
 public static class TransitionTable
 {
-    /// <summary>Stages of the happy path in order; done and regress are terminal.</summary>
+    /// <summary>Stages of the happy path in order (plan_review only when the plan is reviewed); done, regress and cancelled are terminal.</summary>
     public static IReadOnlyList<Phase> NonTerminalStages { get; } =
-        [Phase.Idle, Phase.PlanPhase, Phase.CodePhase, Phase.Build1, Phase.TestPlan, Phase.TestBuild, Phase.Build2];
+        [Phase.Idle, Phase.PlanPhase, Phase.PlanReview, Phase.CodePhase, Phase.Build1, Phase.TestPlan, Phase.TestBuild, Phase.Build2];
 
-    public static IReadOnlyList<Phase> TerminalStages { get; } = [Phase.Done, Phase.Regress];
+    public static IReadOnlyList<Phase> TerminalStages { get; } = [Phase.Done, Phase.Regress, Phase.Cancelled];
 
     public static IReadOnlyList<Transition> All { get; } = Build();
 
     private static readonly FrozenDictionary<(Phase, Trigger), Phase> Lookup =
         All.ToFrozenDictionary(t => (t.From, t.Trigger), t => t.To);
 
-    public static bool IsTerminal(Phase stage) => stage is Phase.Done or Phase.Regress;
+    public static bool IsTerminal(Phase stage) => stage is Phase.Done or Phase.Regress or Phase.Cancelled;
 
     /// <summary>The stage <paramref name="trigger"/> leads to from <paramref name="from"/>, or false when invalid there.</summary>
     public static bool TryFire(Phase from, Trigger trigger, out Phase to) => Lookup.TryGetValue((from, trigger), out to);
@@ -35,6 +35,11 @@ public static class TransitionTable
             new(Phase.PlanPhase, Trigger.PlanBlocked, Phase.PlanPhase),
             new(Phase.PlanPhase, Trigger.Resubmit, Phase.PlanPhase),
             new(Phase.PlanPhase, Trigger.PlanFail, Phase.Regress),
+            // The review gate: a READY plan waits for a person, who approves it, edits it (and reviews again) or rejects it.
+            new(Phase.PlanPhase, Trigger.Review, Phase.PlanReview),
+            new(Phase.PlanReview, Trigger.Approve, Phase.CodePhase),
+            new(Phase.PlanReview, Trigger.Edit, Phase.PlanReview),
+            new(Phase.PlanReview, Trigger.Reject, Phase.Regress),
             // One commit cleared one task; others are still pending.
             new(Phase.CodePhase, Trigger.TaskOk, Phase.CodePhase),
             new(Phase.CodePhase, Trigger.CodeOk, Phase.Build1),
@@ -47,6 +52,8 @@ public static class TransitionTable
         ];
         // The seed: build_fail from any non-terminal stage regresses.
         table.AddRange(NonTerminalStages.Select(stage => new Transition(stage, Trigger.BuildFail, Phase.Regress)));
+        // A person can end any request that has not ended.
+        table.AddRange(NonTerminalStages.Select(stage => new Transition(stage, Trigger.Cancel, Phase.Cancelled)));
         return table;
     }
 }

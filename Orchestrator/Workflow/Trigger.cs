@@ -3,7 +3,8 @@ namespace Orchestrator.Workflow;
 /// <summary>
 /// What moves a request between stages. The seed's triggers (crq, plan, code_ok, build_ok, tspec, gt_ok,
 /// gt_fail, build2_ok, build_fail) plus the ones its prose implies but never named: a BLOCKED plan and its
-/// resubmission, a FAILED plan, a single commit clearing one task, and a failed commit.
+/// resubmission, a FAILED plan, a single commit clearing one task, and a failed commit; and the review gate
+/// (a READY plan held for review, approved, edited or rejected) and cancellation, which people fire over HTTP.
 /// </summary>
 public enum Trigger
 {
@@ -21,4 +22,11 @@ public enum Trigger
     GtFail,
     Build2Ok,
     BuildFail,
+    /// <summary>A timeline note, never a transition: releasing the plan's leases failed permanently.</summary>
+    ReleaseFail,
+    Review,
+    Approve,
+    Edit,
+    Reject,
+    Cancel,
 }

@@ -9,6 +9,7 @@ public static class WorkflowNames
     {
         [Phase.Idle] = "idle",
         [Phase.PlanPhase] = "plan_phase",
+        [Phase.PlanReview] = "plan_review",
         [Phase.CodePhase] = "code_phase",
         [Phase.Build1] = "build1",
         [Phase.TestPlan] = "test_plan",
@@ -16,6 +17,7 @@ public static class WorkflowNames
         [Phase.Build2] = "build2",
         [Phase.Done] = "done",
         [Phase.Regress] = "regress",
+        [Phase.Cancelled] = "cancelled",
     };
 
     private static readonly Dictionary<Trigger, string> TriggerNames = new()
@@ -34,6 +36,12 @@ public static class WorkflowNames
         [Trigger.GtFail] = "gt_fail",
         [Trigger.Build2Ok] = "build2_ok",
         [Trigger.BuildFail] = "build_fail",
+        [Trigger.ReleaseFail] = "release_fail",
+        [Trigger.Review] = "review",
+        [Trigger.Approve] = "approve",
+        [Trigger.Edit] = "edit",
+        [Trigger.Reject] = "reject",
+        [Trigger.Cancel] = "cancel",
     };
 
     private static readonly Dictionary<string, Phase> StagesByName =

@@ -74,6 +74,10 @@ public static class RagGrpcService
         {
             throw new RpcException(GrpcStatusCode.FailedPrecondition, e.Message);
         }
+        catch (QdrantUnavailableException e)
+        {
+            throw new RpcException(GrpcStatusCode.Unavailable, e.Message);
+        }
     }
 
     private static IndexStatus ToStatus(RegisteredRepository repository)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Qdrant.Client;
 using RagService.Grpc;
 using RagService.Indexing;
 using RagService.Repositories;
@@ -21,7 +22,7 @@ public static class RagServiceHostingExtensions
 
     /// <summary>
     /// The engine and its storage: Postgres (<c>ConnectionStrings:ragdb</c>, migrated at start) when configured,
-    /// otherwise in memory; Qdrant when <c>ConnectionStrings:qdrant_http</c> is set, otherwise the in-process
+    /// otherwise in memory; Qdrant (Qdrant.Client, gRPC) when <c>ConnectionStrings:qdrant</c> is set, otherwise the in-process
     /// exact vector index; OpenAI embeddings when <c>OpenAI:ApiKey</c> and <c>OpenAI:EmbeddingModel</c> are set,
     /// otherwise the local hashing embedder.
     /// </summary>
@@ -42,9 +43,8 @@ public static class RagServiceHostingExtensions
         if (builder.Configuration.GetConnectionString(QdrantConnection.ConnectionName) is { Length: > 0 } qdrant)
         {
             var connection = QdrantConnection.Parse(qdrant);
-            services.AddHttpClient(QdrantConnection.ConnectionName);
-            services.AddSingleton<IVectorIndexFactory>(sp => new QdrantVectorIndexFactory(
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(QdrantConnection.ConnectionName), connection));
+            services.AddSingleton(sp => new QdrantClient(connection.Endpoint, connection.ApiKey, loggerFactory: sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton<IVectorIndexFactory, QdrantVectorIndexFactory>();
         }
         else
         {

@@ -1,3 +1,5 @@
+using Qdrant.Client;
+
 namespace RagService.Search;
 
 /// <summary>Creates the dense index of one repository.</summary>
@@ -12,8 +14,8 @@ public sealed class ExactVectorIndexFactory : IVectorIndexFactory
     public IVectorIndex Create(string repo, string branch) => new ExactVectorIndex();
 }
 
-/// <summary>A Qdrant collection per repository and branch, when <c>ConnectionStrings:qdrant_http</c> is set.</summary>
-public sealed class QdrantVectorIndexFactory(HttpClient http, QdrantConnection connection) : IVectorIndexFactory
+/// <summary>A Qdrant collection per repository and branch, when <c>ConnectionStrings:qdrant</c> is set.</summary>
+public sealed class QdrantVectorIndexFactory(QdrantClient client) : IVectorIndexFactory
 {
-    public IVectorIndex Create(string repo, string branch) => new QdrantVectorIndex(http, connection, QdrantVectorIndex.CollectionName(repo, branch));
+    public IVectorIndex Create(string repo, string branch) => new QdrantVectorIndex(client, QdrantVectorIndex.CollectionName(repo, branch));
 }

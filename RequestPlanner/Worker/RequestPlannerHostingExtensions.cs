@@ -56,7 +56,6 @@ public static class RequestPlannerHostingExtensions
         services.AddSingleton<ChangeRequestPlanner>();
         services.AddHostedService<PlannerStartupReport>();
 
-        builder.AddKafkaHealthCheck(KafkaConnectionName);
         builder.AddKafkaConsumer<ChangeRequestHandler, TBuilder>(KafkaConnectionName, options =>
         {
             builder.Configuration.GetSection("Planner:Consumer").Bind(options);

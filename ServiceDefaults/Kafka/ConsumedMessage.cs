@@ -35,8 +35,9 @@ public sealed record ConsumedMessage(
     public string Position => $"{Topic}[{Partition}]@{Offset}";
 
     /// <summary>
-    /// Parses the value as <typeparamref name="T"/>. A message whose content-type names another type, or whose
-    /// bytes are not valid protobuf, throws <see cref="PoisonMessageException"/> (dead-lettered without retries).
+    /// Parses the value as <typeparamref name="T"/>. A message whose content-type names another type, whose
+    /// bytes are not valid protobuf, or with a NUL character in a string, throws <see cref="PoisonMessageException"/>
+    /// (dead-lettered without retries).
     /// A message without a content-type header is parsed as <typeparamref name="T"/>.
     /// </summary>
     public T Parse<T>() where T : IMessage<T>, new()
@@ -50,15 +51,21 @@ public sealed record ConsumedMessage(
                 "Fix the producer or route the message type to its own topic.");
         }
 
+        T parsed;
         try
         {
-            var parsed = new MessageParser<T>(() => new T()).ParseFrom(Value);
-            return parsed;
+            parsed = new MessageParser<T>(() => new T()).ParseFrom(Value);
         }
         catch (InvalidProtocolBufferException ex)
         {
             throw new PoisonMessageException(
                 $"Message {Position} (message-id {MessageId ?? "none"}) is not a valid {expected}: {ex.Message}", ex);
         }
+        if (NulCharacters.FindIn(parsed) is { } field)
+        {
+            throw new PoisonMessageException(
+                $"Message {Position} (message-id {MessageId ?? "none"}) is not a valid {expected}: field {field} contains a NUL character.");
+        }
+        return parsed;
     }
 }

@@ -10,9 +10,10 @@ public static class DeadLetterHeaders
 
     /// <summary>
     /// The original headers (message-id, content-type, traceparent...) without any earlier <c>dlq-*</c> ones,
-    /// plus <c>dlq-error</c>, <c>dlq-error-type</c>, <c>dlq-source-topic</c>, <c>dlq-source-partition</c>, <c>dlq-source-offset</c>.
+    /// plus <c>dlq-error</c>, <c>dlq-error-type</c>, <c>dlq-source-topic</c>, <c>dlq-source-partition</c>, <c>dlq-source-offset</c>
+    /// and <c>dlq-consumer-group</c> (several groups may dead-letter the same message into the same <c>.dlq</c>).
     /// </summary>
-    public static List<KeyValuePair<string, byte[]>> For(ConsumedMessage message, Exception error)
+    public static List<KeyValuePair<string, byte[]>> For(ConsumedMessage message, Exception error, string consumerGroup)
     {
         var errorText = error.Message.Length > MaxErrorLength ? error.Message[..MaxErrorLength] : error.Message;
         var headers = message.Headers
@@ -23,6 +24,7 @@ public static class DeadLetterHeaders
         headers.Add(Utf8(KafkaHeaderNames.DeadLetterSourceTopic, message.Topic));
         headers.Add(Utf8(KafkaHeaderNames.DeadLetterSourcePartition, message.Partition.ToString(CultureInfo.InvariantCulture)));
         headers.Add(Utf8(KafkaHeaderNames.DeadLetterSourceOffset, message.Offset.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(Utf8(KafkaHeaderNames.DeadLetterConsumerGroup, consumerGroup));
         return headers;
     }
 

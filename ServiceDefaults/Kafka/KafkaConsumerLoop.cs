@@ -12,8 +12,9 @@ namespace ServiceDefaults.Kafka;
 
 /// <summary>
 /// Consumes <see cref="KafkaConsumerOptions.Topics"/> in a consumer group and hands each record, one at a time,
-/// to a handler. A failing handler is retried with backoff; a poison message (<see cref="PoisonMessageException"/>)
-/// or one still failing after the retries goes to <c>&lt;topic&gt;.dlq</c> with error headers, and the loop moves on.
+/// to a handler. A failing handler is retried with backoff; a message failing permanently (<see cref="PermanentFailure"/>:
+/// undecodable, invalid, unstorable) or still failing after the retries goes to <c>&lt;topic&gt;.dlq</c> with headers
+/// naming the error, the source and this consumer group, and the loop moves on.
 /// </summary>
 /// <remarks>
 /// Offsets: <c>enable.auto.offset.store=false</c>; the loop stores a record's offset only after the handler
@@ -154,13 +155,13 @@ public sealed class KafkaConsumerLoop : BackgroundService
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            var poison = ex is PoisonMessageException;
+            var poison = PermanentFailure.Is(ex);
             var reason = poison ? "poison" : "retries_exhausted";
             var deadLetterTopic = Topics.DeadLetter(message.Topic);
             if (poison)
             {
-                logger.LogWarning("Poison message {Topic} [{Partition}] @{Offset} message-id {MessageId} goes to {DeadLetterTopic} without retries: {Error}",
-                    message.Topic, message.Partition, message.Offset, message.MessageId, deadLetterTopic, ex.Message);
+                logger.LogWarning("Message {Topic} [{Partition}] @{Offset} message-id {MessageId} failed permanently in group {GroupId}; it goes to {DeadLetterTopic} without retries: {Error}",
+                    message.Topic, message.Partition, message.Offset, message.MessageId, options.GroupId, deadLetterTopic, ex.Message);
             }
             else
             {
@@ -182,7 +183,7 @@ public sealed class KafkaConsumerLoop : BackgroundService
     /// <summary>Keeps trying until the dead letter is written: its source offset is stored only afterwards.</summary>
     private async Task<bool> DeadLetterAsync(ConsumedMessage message, string deadLetterTopic, Exception error, CancellationToken stoppingToken)
     {
-        var headers = DeadLetterHeaders.For(message, error);
+        var headers = DeadLetterHeaders.For(message, error, options.GroupId);
         var backoff = options.RetryDelay;
         while (true)
         {
@@ -248,11 +249,14 @@ public sealed class KafkaConsumerLoop : BackgroundService
             SessionTimeoutMs = options.SessionTimeoutMs,
             HeartbeatIntervalMs = options.HeartbeatIntervalMs,
         };
+        if (!options.DisableMetrics) config.StatisticsIntervalMs = KafkaStatisticsMetrics.DefaultIntervalMs;
         foreach (var (name, value) in options.ConsumerProperties) config.Set(name, value);
         // Offsets are stored by the loop only; this is what makes "processed or dead-lettered" the commit point.
         config.EnableAutoOffsetStore = false;
 
-        return new ConsumerBuilder<byte[], byte[]>(config)
+        var builder = new ConsumerBuilder<byte[], byte[]>(config);
+        if (!options.DisableMetrics) builder.SetStatisticsHandler((_, json) => KafkaStatisticsMetrics.Record(json));
+        return builder
             .SetLogHandler((_, message) => KafkaLogBridge.Log(logger, message))
             .SetErrorHandler((_, error) => logger.LogWarning(
                 "Kafka consumer of group {GroupId} error {Code} (fatal: {IsFatal}): {Reason}",
@@ -303,6 +307,7 @@ public sealed class KafkaConsumerLoop : BackgroundService
         {
             // Close commits the stored offsets (auto-commit) and leaves the group so others take over at once.
             consumer.Close();
+            KafkaStatisticsMetrics.Forget(consumer.Name);
         }
         catch (Exception ex)
         {
@@ -323,7 +328,7 @@ public sealed class KafkaConsumerLoop : BackgroundService
                 UseJitter = true,
                 ShouldHandle = args => ValueTask.FromResult(
                     args.Outcome.Exception is { } ex
-                    && ex is not PoisonMessageException
+                    && !PermanentFailure.Is(ex)
                     && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
                 OnRetry = args =>
                 {

@@ -28,6 +28,12 @@ public sealed class KafkaConsumerOptions
     /// <summary>Extra librdkafka consumer properties (e.g. <c>max.poll.interval.ms</c>); offset storing stays manual.</summary>
     public IDictionary<string, string> ConsumerProperties { get; set; } = new Dictionary<string, string>();
 
+    /// <summary>Leaves out the "ready" check that the broker answers (registered once per connection name).</summary>
+    public bool DisableHealthChecks { get; set; }
+
+    /// <summary>Leaves out librdkafka's statistics as metrics (<see cref="KafkaStatisticsMetrics"/>).</summary>
+    public bool DisableMetrics { get; set; }
+
     /// <summary>Called on the consume thread after partitions were assigned to this instance.</summary>
     public Action<IReadOnlyList<KafkaTopicPartition>>? PartitionsAssigned { get; set; }
 

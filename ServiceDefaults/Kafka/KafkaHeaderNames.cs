@@ -15,4 +15,5 @@ public static class KafkaHeaderNames
     public const string DeadLetterSourceTopic = "dlq-source-topic";
     public const string DeadLetterSourcePartition = "dlq-source-partition";
     public const string DeadLetterSourceOffset = "dlq-source-offset";
+    public const string DeadLetterConsumerGroup = "dlq-consumer-group";
 }

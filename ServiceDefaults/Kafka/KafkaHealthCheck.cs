@@ -5,8 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace ServiceDefaults.Kafka;
 
 /// <summary>Ready when the broker answers a metadata request within <paramref name="timeout"/>.</summary>
-public sealed class KafkaHealthCheck(string bootstrapServers, TimeSpan timeout, ILogger<KafkaHealthCheck> logger) : IHealthCheck, IDisposable
+public sealed class KafkaHealthCheck(string bootstrapServers, string connectionName, TimeSpan timeout, ILogger<KafkaHealthCheck> logger)
+    : IHealthCheck, IDisposable
 {
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
+
     private readonly Lazy<IAdminClient> admin = new(() =>
     {
         KafkaNativeLibrary.EnsureLoaded();
@@ -36,7 +39,7 @@ public sealed class KafkaHealthCheck(string bootstrapServers, TimeSpan timeout, 
         {
             return new HealthCheckResult(context.Registration?.FailureStatus ?? HealthStatus.Unhealthy,
                 $"Kafka did not answer a metadata request within {timeout.TotalSeconds:0.#} s ({ex.Error.Reason}). " +
-                "Check that the broker named by ConnectionStrings:kafka is running and reachable.");
+                $"Check that the broker named by ConnectionStrings:{connectionName} is running and reachable.");
         }
     }
 

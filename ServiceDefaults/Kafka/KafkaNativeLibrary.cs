@@ -5,92 +5,89 @@ using Confluent.Kafka;
 namespace ServiceDefaults.Kafka;
 
 /// <summary>
-/// Loads librdkafka (Debian's <c>librdkafka-dev</c>) before any Kafka client is created.
+/// Loads librdkafka from librdkafka.redist (the app's <c>runtimes/&lt;rid&gt;/native</c> folder) before any Kafka
+/// client exists, so every client in the process, the dev broker's P/Invokes included, uses that one library.
 /// </summary>
 /// <remarks>
-/// Why explicit: without it, Confluent.Kafka 1.9.3 fails at the first client with a bare
-/// <c>DllNotFoundException: Failed to load the librdkafka native library.</c> that does not say what to install.
-/// And its own <see cref="Library.Load(string)"/> P/Invokes <c>libdl</c>, which glibc 2.34+ (Debian 12) only
-/// ships as <c>libdl.so.2</c>; so we map <c>libdl</c> and <c>librdkafka</c> for Confluent's assembly first.
+/// Why by hand: on Linux Confluent's default loader takes the redist's <c>librdkafka.so</c>, which needs
+/// <c>libsasl2.so.3</c> (absent on Debian 12), and then silently falls back to whatever librdkafka the system has
+/// (Debian's 2.0.2). The redist's <c>centos8-librdkafka.so</c> has no such dependency and loads. And
+/// <see cref="Library.Load(string)"/> P/Invokes <c>libdl</c>, which glibc 2.34+ only ships as <c>libdl.so.2</c>.
 /// </remarks>
 public static class KafkaNativeLibrary
 {
-    public const string DebianPackage = "librdkafka-dev";
-    public const string PathEnvironmentVariable = "LIBRDKAFKA_PATH";
+    /// <summary>The library name in <c>[DllImport]</c>s that should bind to the loaded librdkafka.</summary>
+    public const string Name = "librdkafka";
 
-    /// <summary>The usual places of librdkafka on Debian/Ubuntu (multiarch) and from-source installs.</summary>
-    public static IReadOnlyList<string> DefaultCandidates { get; } =
-    [
-        "/usr/lib/x86_64-linux-gnu/librdkafka.so.1",
-        "/usr/lib/x86_64-linux-gnu/librdkafka.so",
-        "/usr/lib/aarch64-linux-gnu/librdkafka.so.1",
-        "/usr/lib/aarch64-linux-gnu/librdkafka.so",
-        "/usr/local/lib/librdkafka.so.1",
-        "/usr/local/lib/librdkafka.so",
-        "/usr/lib/librdkafka.so.1",
-        "/usr/lib/librdkafka.so",
-    ];
+    /// <summary>Linux builds in the redist, in order of preference (full features first, then fewer dependencies).</summary>
+    public static IReadOnlyList<string> LinuxFileNames { get; } = ["librdkafka.so", "centos8-librdkafka.so"];
 
     private static readonly Lock Gate = new();
-    private static string? loadedPath;
-    private static IntPtr loadedHandle;
-    private static bool resolverRegistered;
+    private static readonly HashSet<Assembly> ResolvedAssemblies = [];
+    private static LoadedLibrdkafka? loaded;
+    private static IntPtr handle;
 
-    /// <summary>The path librdkafka was loaded from, or null before <see cref="EnsureLoaded()"/>.</summary>
-    public static string? LoadedPath => loadedPath;
-
-    /// <summary>Loads librdkafka once per process ($LIBRDKAFKA_PATH first, then <see cref="DefaultCandidates"/>).</summary>
-    /// <returns>The path of the loaded library.</returns>
-    /// <exception cref="InvalidOperationException">No candidate could be loaded; the message names the package to install.</exception>
-    public static string EnsureLoaded()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable(PathEnvironmentVariable);
-        return EnsureLoaded(string.IsNullOrWhiteSpace(fromEnvironment)
-            ? DefaultCandidates
-            : [fromEnvironment, .. DefaultCandidates]);
-    }
-
-    public static string EnsureLoaded(IEnumerable<string> candidates)
+    /// <summary>Loads librdkafka once per process and returns where from and which version.</summary>
+    /// <param name="alsoFor">Assemblies with their own <c>[DllImport("librdkafka")]</c> (the dev broker) to bind to the same library.</param>
+    /// <exception cref="InvalidOperationException">No redist build could be loaded; the message says why for each.</exception>
+    public static LoadedLibrdkafka EnsureLoaded(params Assembly[] alsoFor)
     {
         lock (Gate)
         {
-            if (loadedPath is not null) return loadedPath;
-
-            var (path, handle) = Open(candidates);
-            loadedHandle = handle;
-            if (!resolverRegistered)
+            loaded ??= Load();
+            foreach (var assembly in alsoFor.Prepend(typeof(Library).Assembly))
             {
-                NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, ResolveForConfluent);
-                resolverRegistered = true;
+                if (handle != IntPtr.Zero && ResolvedAssemblies.Add(assembly))
+                    NativeLibrary.SetDllImportResolver(assembly, Resolve);
             }
-            Library.Load(path);
-            loadedPath = path;
-            return path;
+            return loaded;
         }
     }
 
-    /// <summary>Opens the first loadable candidate, or throws the install hint. Does not register it with Confluent.</summary>
-    public static (string Path, IntPtr Handle) Open(IEnumerable<string> candidates)
+    private static LoadedLibrdkafka Load()
     {
-        var tried = new List<string>();
-        foreach (var candidate in candidates)
+        if (!OperatingSystem.IsLinux())
         {
-            if (!File.Exists(candidate))
+            // Confluent's own loader finds the redist's build on Windows and macOS.
+            return new LoadedLibrdkafka("(Confluent.Kafka default)", Library.VersionString);
+        }
+
+        var tried = new List<string>();
+        foreach (var path in LinuxCandidates())
+        {
+            try
             {
-                tried.Add($"{candidate} (not found)");
+                handle = NativeLibrary.Load(path);
+            }
+            catch (DllNotFoundException ex)
+            {
+                tried.Add($"{path}: {FirstLine(ex.Message)}");
                 continue;
             }
-            if (NativeLibrary.TryLoad(candidate, out var handle)) return (candidate, handle);
-            tried.Add($"{candidate} (exists but could not be loaded)");
+            NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, Resolve);
+            ResolvedAssemblies.Add(typeof(Library).Assembly);
+            Library.Load(path);
+            return new LoadedLibrdkafka(path, Library.VersionString);
         }
 
         throw new InvalidOperationException(
-            "The Kafka native library librdkafka was not found. Install Debian's librdkafka-dev " +
-            $"(`apt-get install {DebianPackage}`), or set {PathEnvironmentVariable} to the full path of librdkafka.so.1. " +
-            "Tried: " + string.Join("; ", tried));
+            "Could not load librdkafka from the librdkafka.redist package (a dependency of Confluent.Kafka) in " +
+            $"{AppContext.BaseDirectory}. Restore and build the project again. Tried: " + string.Join("; ", tried));
     }
 
-    private static IntPtr ResolveForConfluent(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    /// <summary>The redist's Linux builds for this architecture, in the layout of a build and of a RID-specific publish.</summary>
+    public static IEnumerable<string> LinuxCandidates()
+    {
+        var rid = "linux-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        var folders = new[] { Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native"), AppContext.BaseDirectory };
+        return from folder in folders
+               from file in LinuxFileNames
+               let path = Path.Combine(folder, file)
+               where File.Exists(path)
+               select path;
+    }
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (name == "libdl")
         {
@@ -98,8 +95,11 @@ public static class KafkaNativeLibrary
             if (NativeLibrary.TryLoad("libdl.so.2", out var libdl)) return libdl;
             if (NativeLibrary.TryLoad("libc.so.6", out var libc)) return libc;
         }
-        if (name.EndsWith("librdkafka", StringComparison.Ordinal) && loadedHandle != IntPtr.Zero)
-            return loadedHandle;
-        return IntPtr.Zero;
+        return name.StartsWith(Name, StringComparison.Ordinal) ? handle : IntPtr.Zero;
     }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }
+
+/// <summary>The librdkafka a process uses: its file and its version (e.g. <c>2.16.0</c>).</summary>
+public sealed record LoadedLibrdkafka(string Path, string Version);

@@ -8,35 +8,32 @@ using Microsoft.Extensions.Logging;
 namespace ServiceDefaults.Kafka;
 
 /// <summary>
-/// One idempotent producer (acks=all) per process. Completes a publish when the broker acknowledged it;
-/// cancelling the token stops the wait, not the delivery (librdkafka may still deliver the message).
+/// Publishes through the process's <see cref="IProducer{TKey, TValue}"/> (idempotent, acks=all: see <see cref="Configure"/>).
+/// Completes a publish when the broker acknowledged it; cancelling the token stops the wait, not the delivery
+/// (librdkafka may still deliver the message).
 /// </summary>
-public sealed class KafkaPublisher : IKafkaPublisher, IDisposable
+public sealed class KafkaPublisher(IProducer<byte[], byte[]> producer, ILogger<KafkaPublisher> logger) : IKafkaPublisher, IDisposable
 {
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly IProducer<byte[], byte[]> producer;
-    private readonly ILogger<KafkaPublisher> logger;
+    private readonly bool ownsProducer;
     private int disposed;
 
-    public KafkaPublisher(string bootstrapServers, ILogger<KafkaPublisher> logger, IReadOnlyDictionary<string, string>? producerProperties = null)
+    /// <summary>A publisher with a producer of its own (tools and tests outside a host); disposing it disposes the producer.</summary>
+    public KafkaPublisher(string bootstrapServers, ILogger<KafkaPublisher> logger)
+        : this(BuildProducer(bootstrapServers, logger), logger)
     {
-        KafkaNativeLibrary.EnsureLoaded();
-        this.logger = logger;
-        var config = new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            LingerMs = 5,
-            ClientId = AppDomain.CurrentDomain.FriendlyName,
-        };
-        foreach (var (name, value) in producerProperties ?? new Dictionary<string, string>()) config.Set(name, value);
-        producer = new ProducerBuilder<byte[], byte[]>(config)
-            .SetLogHandler((_, message) => KafkaLogBridge.Log(logger, message))
-            .SetErrorHandler((_, error) => logger.LogWarning(
-                "Kafka producer error {Code} (fatal: {IsFatal}): {Reason}", error.Code, error.IsFatal, error.Reason))
-            .Build();
+        ownsProducer = true;
+    }
+
+    /// <summary>The producer settings publishing relies on: no duplicates on retry, acknowledged by all in-sync replicas.</summary>
+    public static ProducerConfig Configure(ProducerConfig config)
+    {
+        config.EnableIdempotence = true;
+        config.Acks = Acks.All;
+        config.LingerMs ??= 5;
+        config.ClientId ??= AppDomain.CurrentDomain.FriendlyName;
+        return config;
     }
 
     public Task PublishAsync<T>(string topic, string key, T message, CancellationToken cancellationToken) where T : IMessage<T> =>
@@ -95,14 +92,22 @@ public sealed class KafkaPublisher : IKafkaPublisher, IDisposable
         }
     }
 
+    /// <summary>Delivers what is still queued (e.g. dead letters) before the producer's owner disposes it.</summary>
     public void Dispose()
     {
         // The container may dispose us twice (registered as KafkaPublisher and as IKafkaPublisher).
         if (Interlocked.Exchange(ref disposed, 1) == 1) return;
-        // Deliver what is still queued (e.g. dead letters) before the process goes away.
         var pending = producer.Flush(FlushTimeout);
         if (pending > 0)
             logger.LogWarning("{Count} Kafka message(s) were not delivered within {Timeout} at shutdown", pending, FlushTimeout);
-        producer.Dispose();
+        if (ownsProducer) producer.Dispose();
+    }
+
+    private static IProducer<byte[], byte[]> BuildProducer(string bootstrapServers, ILogger logger)
+    {
+        KafkaNativeLibrary.EnsureLoaded();
+        return new ProducerBuilder<byte[], byte[]>(Configure(new ProducerConfig { BootstrapServers = bootstrapServers }))
+            .SetLogHandler((_, message) => KafkaLogBridge.Log(logger, message))
+            .Build();
     }
 }

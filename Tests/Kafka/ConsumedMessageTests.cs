@@ -38,6 +38,36 @@ public sealed class ConsumedMessageTests
         Assert.Contains("plan.out[2]@41", error.Message);
     }
 
+    [Theory]
+    [InlineData("description")]
+    [InlineData("step symbol")]
+    public void Parse_of_a_string_with_a_nul_character_is_a_poison_message_naming_the_field(string where)
+    {
+        IMessage value = where == "description"
+            ? new ChangeRequest { Id = "cr-9", Description = "drop\0table" }
+            : new Plan { Id = "p", Steps = { new Step { Path = "a.cs" }, new Step { Path = "b.cs", Symbols = { "Ok", "Bad\0" } } } };
+        var message = Record(value.ToByteArray(), "application/x-protobuf");
+
+        var error = Assert.Throws<PoisonMessageException>(() =>
+            where == "description" ? (IMessage)message.Parse<ChangeRequest>() : message.Parse<Plan>());
+
+        Assert.Contains(where == "description" ? "field description contains a NUL" : "field steps[1].symbols[1] contains a NUL", error.Message);
+        Assert.True(PermanentFailure.Is(error));
+    }
+
+    [Fact]
+    public void Postgres_data_exceptions_are_permanent_anywhere_in_the_chain_and_other_failures_are_transient()
+    {
+        var nul = new Npgsql.PostgresException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "ERROR", "22021");
+        var deadlock = new Npgsql.PostgresException("deadlock detected", "ERROR", "ERROR", "40P01");
+
+        Assert.True(PermanentFailure.Is(nul));
+        Assert.True(PermanentFailure.Is(new InvalidOperationException("applying plan failed", nul)));
+        Assert.True(PermanentFailure.Is(new AggregateException(new TimeoutException(), nul)));
+        Assert.False(PermanentFailure.Is(deadlock));
+        Assert.False(PermanentFailure.Is(new TimeoutException("Srm did not answer")));
+    }
+
     private static ConsumedMessage Record(byte[] value, string contentType) => new(
         Topics.PlanOut, 2, 41, "cr-9", value,
         [

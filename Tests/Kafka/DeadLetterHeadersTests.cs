@@ -16,7 +16,7 @@ public sealed class DeadLetterHeadersTests
             ],
             DateTimeOffset.UnixEpoch);
 
-        var headers = DeadLetterHeaders.For(original, new TimeoutException("too slow"));
+        var headers = DeadLetterHeaders.For(original, new TimeoutException("too slow"), "orchestrator");
 
         string Value(string name) => Encoding.UTF8.GetString(Assert.Single(headers, h => h.Key == name).Value);
         Assert.Equal("msg-1", Value(KafkaHeaderNames.MessageId));
@@ -25,5 +25,6 @@ public sealed class DeadLetterHeadersTests
         Assert.Equal("plan.out", Value(KafkaHeaderNames.DeadLetterSourceTopic));
         Assert.Equal("2", Value(KafkaHeaderNames.DeadLetterSourcePartition));
         Assert.Equal("41", Value(KafkaHeaderNames.DeadLetterSourceOffset));
+        Assert.Equal("orchestrator", Value(KafkaHeaderNames.DeadLetterConsumerGroup));
     }
 }

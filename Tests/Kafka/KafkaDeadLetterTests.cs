@@ -15,7 +15,8 @@ public sealed class KafkaDeadLetterTests(DevKafkaFixture broker) : IClassFixture
         using var deadLettered = new CounterProbe("kafka.messages.dead_lettered", topic);
         var handled = new List<string>();
         var processed = Channel.CreateUnbounded<ChangeRequest>();
-        await using var loop = await KafkaTestKit.StartLoopAsync(broker.BootstrapServers, KafkaTestKit.Options(topic),
+        var options = KafkaTestKit.Options(topic);
+        await using var loop = await KafkaTestKit.StartLoopAsync(broker.BootstrapServers, options,
             async (message, _) =>
             {
                 lock (handled) handled.Add(message.Key);
@@ -46,6 +47,7 @@ public sealed class KafkaDeadLetterTests(DevKafkaFixture broker) : IClassFixture
         Assert.Equal(topic, KafkaTestKit.Header(dead, KafkaHeaderNames.DeadLetterSourceTopic));
         Assert.Equal("0", KafkaTestKit.Header(dead, KafkaHeaderNames.DeadLetterSourcePartition));
         Assert.Equal("0", KafkaTestKit.Header(dead, KafkaHeaderNames.DeadLetterSourceOffset));
+        Assert.Equal(options.GroupId, KafkaTestKit.Header(dead, KafkaHeaderNames.DeadLetterConsumerGroup));
         Assert.Equal(1, deadLettered.Total("poison"));
     }
 
@@ -79,6 +81,51 @@ public sealed class KafkaDeadLetterTests(DevKafkaFixture broker) : IClassFixture
         Assert.Equal(typeof(InvalidOperationException).FullName, KafkaTestKit.Header(dead, KafkaHeaderNames.DeadLetterErrorType));
         Assert.NotNull(KafkaTestKit.Header(dead, KafkaHeaderNames.MessageId));
         Assert.Equal(1, deadLettered.Total("retries_exhausted"));
+    }
+
+    [Fact]
+    public async Task A_nul_character_rejected_by_postgres_is_dead_lettered_at_once_not_retried()
+    {
+        var topic = broker.CreateTopicWithDeadLetter("nul");
+        var attempts = 0;
+        var processed = Channel.CreateUnbounded<string>();
+        await using var loop = await KafkaTestKit.StartLoopAsync(broker.BootstrapServers, KafkaTestKit.Options(topic, maxRetries: 3),
+            async (message, _) =>
+            {
+                if (message.Key == "nul")
+                {
+                    Interlocked.Increment(ref attempts);
+                    // What Npgsql throws when a text column is given a NUL (the handler wraps it, as stores do).
+                    throw new InvalidOperationException("storing the request failed",
+                        new Npgsql.PostgresException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "ERROR", "22021"));
+                }
+                await processed.Writer.WriteAsync(message.Key);
+            });
+        using var publisher = KafkaTestKit.Publisher(broker.BootstrapServers);
+
+        await publisher.PublishAsync(topic, "nul", new ChangeRequest { Id = "nul" }, CancellationToken.None);
+        await publisher.PublishAsync(topic, "next", new ChangeRequest { Id = "next" }, CancellationToken.None);
+
+        Assert.Equal("next", await processed.Reader.ReadAsync());
+        Assert.Equal(1, attempts);
+        var dead = Assert.Single(KafkaTestKit.ReadFromStart(broker.BootstrapServers, Topics.DeadLetter(topic), 1));
+        Assert.Equal("storing the request failed", KafkaTestKit.Header(dead, KafkaHeaderNames.DeadLetterError));
+    }
+
+    [Fact]
+    public async Task Two_groups_dead_letter_the_same_message_each_under_its_own_group_name()
+    {
+        var topic = broker.CreateTopicWithDeadLetter("groups");
+        Task Reject(ConsumedMessage message, CancellationToken _) => Task.FromResult(message.Parse<ChangeRequest>());
+        await using var planner = await KafkaTestKit.StartLoopAsync(broker.BootstrapServers, KafkaTestKit.Options(topic, "planner-" + topic), Reject);
+        await using var orchestrator = await KafkaTestKit.StartLoopAsync(broker.BootstrapServers, KafkaTestKit.Options(topic, "orchestrator-" + topic), Reject);
+
+        await KafkaTestKit.ProduceRawAsync(broker.BootstrapServers, topic, "cr-bad", [0x0A, 0x10, 0x41]);
+
+        var dead = KafkaTestKit.ReadFromStart(broker.BootstrapServers, Topics.DeadLetter(topic), 2);
+        Assert.Equal(["orchestrator-" + topic, "planner-" + topic],
+            dead.Select(d => KafkaTestKit.Header(d, KafkaHeaderNames.DeadLetterConsumerGroup)).Order());
+        Assert.All(dead, d => Assert.Equal("0", KafkaTestKit.Header(d, KafkaHeaderNames.DeadLetterSourceOffset)));
     }
 
     /// <summary>Sums a ServiceDefaults.Kafka counter for one topic, by result.</summary>

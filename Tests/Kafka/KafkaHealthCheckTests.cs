@@ -40,7 +40,7 @@ public sealed class KafkaHealthCheckTests(DevKafkaFixture broker) : IClassFixtur
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:kafka"] = bootstrapServers });
-        builder.AddKafkaHealthCheck("kafka", TimeSpan.FromSeconds(1));
+        builder.AddKafkaProducer<byte[], byte[]>("kafka");
         return builder.Build();
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Contracts.Srm;
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -9,12 +10,17 @@ using ServiceDefaults.Grpc;
 namespace Tests.Orchestrator;
 
 /// <summary>
-/// A stand-in Srm answering <c>srm.v1.Srm/ReleasePlan</c> over real h2c gRPC on Kestrel; it can fail the
-/// first calls with UNAVAILABLE to show the Orchestrator retries.
+/// A stand-in Srm over real h2c gRPC on Kestrel: an in-memory lease table behind <c>ReserveBatch</c>, <c>ListLeases</c>,
+/// <c>Release</c> and <c>ReleasePlan</c> (one live lease per symbol, a plan's own leases come back on a second reserve).
+/// It can fail the first ReleasePlan calls with UNAVAILABLE to show the Orchestrator retries, and refuse a plan with
+/// INVALID_ARGUMENT to show it does not.
 /// </summary>
 public sealed class FakeSrm : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly ConcurrentDictionary<long, Lease> leases = new();
+    private readonly Lock gate = new();
+    private long nextLeaseId = 100;
     private int failuresLeft;
 
     private FakeSrm(WebApplication app) => this.app = app;
@@ -23,9 +29,25 @@ public sealed class FakeSrm : IAsyncDisposable
 
     public string Url => app.Urls.First();
 
+    private readonly ConcurrentDictionary<string, bool> rejected = new();
+
     public void FailNext(int calls) => Volatile.Write(ref failuresLeft, calls);
 
+    /// <summary>Answers INVALID_ARGUMENT for this plan, as Srm does for a malformed plan id.</summary>
+    public void Reject(string planId) => rejected[planId] = true;
+
     public int CallsFor(string planId) => ReleaseCalls.Count(id => id == planId);
+
+    /// <summary>The live leases of <paramref name="planId"/>.</summary>
+    public IReadOnlyList<Lease> LeasesOf(string planId) => [.. leases.Values.Where(l => l.PlanId == planId).OrderBy(l => l.LeaseId)];
+
+    /// <summary>Grants leases as a planner would have; returns their ids.</summary>
+    public IReadOnlyList<long> Grant(string planId, params string[] fqNames)
+    {
+        var request = new ReserveBatchRequest { PlanId = planId, TtlSec = 600 };
+        request.Items.AddRange(fqNames.Select(n => new SymbolRef { Repo = "repo", Branch = "main", FqName = n, Kind = "function", FilePath = "src/app.cs" }));
+        return [.. Reserve(request).Leases.Select(l => l.LeaseId)];
+    }
 
     public static async Task<FakeSrm> StartAsync()
     {
@@ -35,15 +57,50 @@ public sealed class FakeSrm : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var srm = new FakeSrm(app);
-        app.MapGrpcService("srm.v1.Srm").MapUnary<ReleasePlanRequest, ReleasePlanReply>("ReleasePlan", (request, _) =>
-        {
-            srm.ReleaseCalls.Enqueue(request.PlanId);
-            if (Interlocked.Decrement(ref srm.failuresLeft) >= 0)
-                throw new RpcException(GrpcStatusCode.Unavailable, "srm is restarting");
-            return Task.FromResult(new ReleasePlanReply { Released = 1 });
-        });
+        app.MapGrpcService("srm.v1.Srm")
+            .MapUnary<ReleasePlanRequest, ReleasePlanReply>("ReleasePlan", (request, call) =>
+            {
+                srm.ReleaseCalls.Enqueue(request.PlanId);
+                // As Srm does: its validator answers INVALID_ARGUMENT, and no retry can change that.
+                if (request.PlanId.Length == 0 || srm.rejected.ContainsKey(request.PlanId))
+                    throw new RpcException(GrpcStatusCode.InvalidArgument, request.PlanId.Length == 0 ? "plan_id is required" : $"plan_id '{request.PlanId}' is malformed");
+                if (Interlocked.Decrement(ref srm.failuresLeft) >= 0)
+                    throw new RpcException(GrpcStatusCode.Unavailable, "srm is restarting");
+                var released = srm.LeasesOf(request.PlanId).Count(l => srm.leases.TryRemove(l.LeaseId, out _));
+                return Task.FromResult(new ReleasePlanReply { Released = Math.Max(released, 1) });
+            })
+            .MapUnary<ReserveBatchRequest, ReserveBatchReply>("ReserveBatch", (request, _) => Task.FromResult(srm.Reserve(request)))
+            .MapUnary<ReleaseRequest, ReleaseReply>("Release", (request, call) =>
+                Task.FromResult(new ReleaseReply { Released = srm.leases.TryRemove(request.LeaseId, out _) }))
+            .MapUnary<ListLeasesRequest, ListLeasesReply>("ListLeases", (request, _) =>
+                Task.FromResult(new ListLeasesReply { Leases = { srm.LeasesOf(request.PlanId) } }));
         await app.StartAsync();
         return srm;
+    }
+
+    private ReserveBatchReply Reserve(ReserveBatchRequest request)
+    {
+        lock (gate)
+        {
+            var reply = new ReserveBatchReply();
+            foreach (var item in request.Items)
+            {
+                var held = leases.Values.FirstOrDefault(l => l.FqName == item.FqName && l.Repo == item.Repo && l.Branch == item.Branch);
+                if (held is not null && held.PlanId != request.PlanId)
+                    reply.Conflicts.Add(new Conflict { FqName = item.FqName, HolderPlanId = held.PlanId, HolderLeaseId = held.LeaseId, ExpiresAt = held.ExpiresAt });
+                else
+                    reply.Leases.Add(held ?? new Lease
+                    {
+                        LeaseId = ++nextLeaseId, Repo = item.Repo, Branch = item.Branch, FqName = item.FqName, Kind = item.Kind, FilePath = item.FilePath,
+                        PlanId = request.PlanId, AcquiredAt = Timestamp.FromDateTime(DateTime.UtcNow),
+                        ExpiresAt = Timestamp.FromDateTime(DateTime.UtcNow.AddSeconds(Math.Max(request.TtlSec, 60))),
+                    });
+            }
+            reply.Granted = reply.Conflicts.Count == 0;
+            if (!reply.Granted) reply.Leases.Clear();
+            foreach (var lease in reply.Leases) leases[lease.LeaseId] = lease;
+            return reply;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -24,10 +24,12 @@ public sealed class OrchestratorApiTests(PostgresFixture postgres) : IClassFixtu
             ["Orchestrator:ApiKeys:0"] = Key,
             ["Orchestrator:ApiKeys:1"] = "second-key",
         });
+        using var anonymous = new HttpClient { BaseAddress = harness.Address };
         var http = harness.Http;
+        http.DefaultRequestHeaders.Add("X-Api-Key", Key); // Authorization: Bearer, when sent, takes precedence
 
         // 401 without a key or with a wrong one.
-        using (var response = await http.PostAsJsonAsync("/api/change-requests", ValidBody))
+        using (var response = await anonymous.PostAsJsonAsync("/api/change-requests", ValidBody))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -28,6 +28,7 @@ public sealed class OrchestratorBrowserTests(PostgresFixture postgres) : IClassF
         await page.FillAsync("#branch", "has space");
         await page.FillAsync("#description", "add greet() and call it from main");
         await page.FillAsync("#requester", "browser-user");
+        await page.UncheckAsync("#review"); // this test follows the pipeline; the review gate has its own
         await page.ClickAsync("#submit-button");
         await Assertions.Expect(page.Locator("#submit-status")).ToContainTextAsync("whitespace");
 

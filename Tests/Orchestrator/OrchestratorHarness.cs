@@ -32,10 +32,12 @@ public sealed class OrchestratorHarness : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly Dictionary<string, string?> settings;
+    private readonly string environment;
     private WebApplication? app;
 
-    private OrchestratorHarness(DevKafka kafka, string connectionString, FakeSrm srm, Dictionary<string, string?> settings)
+    private OrchestratorHarness(DevKafka kafka, string connectionString, FakeSrm srm, Dictionary<string, string?> settings, string environment)
     {
+        this.environment = environment;
         Kafka = kafka;
         ConnectionString = connectionString;
         Srm = srm;
@@ -64,7 +66,7 @@ public sealed class OrchestratorHarness : IAsyncDisposable
     public RequestQueries Queries => new(DataSource);
 
     public static async Task<OrchestratorHarness> StartAsync(PostgresFixture postgres, string name,
-        IDictionary<string, string?>? overrides = null, bool start = true)
+        IDictionary<string, string?>? overrides = null, bool start = true, string environment = "Production")
     {
         var kafka = DevKafka.Start();
         kafka.CreatePipelineTopics(partitions: 4);
@@ -85,7 +87,7 @@ public sealed class OrchestratorHarness : IAsyncDisposable
             ["Orchestrator:LeaseRelease:RetryDelay"] = "00:00:00.100",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
-        var harness = new OrchestratorHarness(kafka, connectionString, srm, settings);
+        var harness = new OrchestratorHarness(kafka, connectionString, srm, settings, environment);
         if (start) await harness.StartOrchestratorAsync();
         return harness;
     }
@@ -96,7 +98,7 @@ public sealed class OrchestratorHarness : IAsyncDisposable
         if (app is not null) throw new InvalidOperationException("The Orchestrator is already running.");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            ApplicationName = "Orchestrator", EnvironmentName = Environments.Production, Args = [],
+            ApplicationName = "Orchestrator", EnvironmentName = environment, Args = [],
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();

@@ -24,11 +24,14 @@ public sealed class RequestWorkflowTests
         PendingTasks = stage == Phase.CodePhase ? [TaskId(Id, 1)] : [],
     };
 
+    /// <summary>Fired over HTTP by a person, never by a message.</summary>
+    private static readonly Trigger[] PeopleTriggers = [Trigger.Approve, Trigger.Edit, Trigger.Reject, Trigger.Cancel];
+
     public static TheoryData<Phase, Trigger> EveryStageAndMessageTrigger()
     {
         var data = new TheoryData<Phase, Trigger>();
         foreach (var stage in Enum.GetValues<Phase>())
-            foreach (var trigger in Enum.GetValues<Trigger>().Where(t => t != Trigger.Resubmit))
+            foreach (var trigger in Enum.GetValues<Trigger>().Except(PeopleTriggers).Where(t => t is not (Trigger.Resubmit or Trigger.ReleaseFail)))
                 data.Add(stage, trigger);
         return data;
     }

@@ -17,6 +17,10 @@ public sealed class TransitionTableTests
             [(Phase.PlanPhase, Trigger.PlanBlocked)] = Phase.PlanPhase,
             [(Phase.PlanPhase, Trigger.Resubmit)] = Phase.PlanPhase,
             [(Phase.PlanPhase, Trigger.PlanFail)] = Phase.Regress,
+            [(Phase.PlanPhase, Trigger.Review)] = Phase.PlanReview,
+            [(Phase.PlanReview, Trigger.Approve)] = Phase.CodePhase,
+            [(Phase.PlanReview, Trigger.Edit)] = Phase.PlanReview,
+            [(Phase.PlanReview, Trigger.Reject)] = Phase.Regress,
             [(Phase.CodePhase, Trigger.TaskOk)] = Phase.CodePhase,
             [(Phase.CodePhase, Trigger.CodeOk)] = Phase.Build1,
             [(Phase.CodePhase, Trigger.CodeFail)] = Phase.Regress,
@@ -26,8 +30,11 @@ public sealed class TransitionTableTests
             [(Phase.TestBuild, Trigger.GtFail)] = Phase.Regress,
             [(Phase.Build2, Trigger.Build2Ok)] = Phase.Done,
         };
-        foreach (var stage in new[] { Phase.Idle, Phase.PlanPhase, Phase.CodePhase, Phase.Build1, Phase.TestPlan, Phase.TestBuild, Phase.Build2 })
+        foreach (var stage in new[] { Phase.Idle, Phase.PlanPhase, Phase.PlanReview, Phase.CodePhase, Phase.Build1, Phase.TestPlan, Phase.TestBuild, Phase.Build2 })
+        {
             expected[(stage, Trigger.BuildFail)] = Phase.Regress;
+            expected[(stage, Trigger.Cancel)] = Phase.Cancelled;
+        }
         return expected;
     }
 
@@ -65,9 +72,9 @@ public sealed class TransitionTableTests
     }
 
     [Fact]
-    public void Done_and_regress_are_terminal_and_accept_nothing()
+    public void Done_regress_and_cancelled_are_terminal_and_accept_nothing()
     {
-        foreach (var terminal in new[] { Phase.Done, Phase.Regress })
+        foreach (var terminal in new[] { Phase.Done, Phase.Regress, Phase.Cancelled })
         {
             Assert.True(TransitionTable.IsTerminal(terminal));
             Assert.DoesNotContain(TransitionTable.All, t => t.From == terminal);
@@ -92,7 +99,7 @@ public sealed class TransitionTableTests
     [Fact]
     public void Stage_and_trigger_names_are_the_seeds_and_round_trip()
     {
-        Assert.Equal(["idle", "plan_phase", "code_phase", "build1", "test_plan", "test_build", "build2", "done", "regress"],
+        Assert.Equal(["idle", "plan_phase", "code_phase", "build1", "test_plan", "test_build", "build2", "done", "regress", "plan_review", "cancelled"],
             Enum.GetValues<Phase>().Select(p => p.Name()));
         foreach (var trigger in Enum.GetValues<Trigger>())
             Assert.Equal(trigger, WorkflowNames.ParseTrigger(trigger.Name()));

@@ -72,7 +72,7 @@ public static class WorkflowMessages
     public static IMessage ForTrigger(Trigger trigger, string requestId, Phase stage) => trigger switch
     {
         Trigger.Crq => Request(requestId),
-        Trigger.Plan => ReadyPlan(requestId),
+        Trigger.Plan or Trigger.Review => ReadyPlan(requestId),
         Trigger.PlanBlocked => BlockedPlan(requestId, "plan-other"),
         Trigger.PlanFail => FailedPlan(requestId, "no such file"),
         Trigger.TaskOk or Trigger.CodeOk => Commit(requestId, 1),

@@ -1,140 +1,177 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Qdrant.Client.Grpc;
 
 namespace Tests.Rag;
 
 /// <summary>
-/// A local HTTP stand-in for Qdrant (no Qdrant server can run here) on real Kestrel. It implements the subset of
-/// Qdrant's REST API the client uses, and rejects any request whose shape differs from Qdrant's documented API:
-/// <c>GET/PUT /collections/{name}</c> with <c>{"vectors":{"size":N,"distance":"Cosine"}}</c>,
-/// <c>PUT /collections/{name}/points?wait=true</c> with <c>{"points":[{"id":unsigned,"vector":[N floats],"payload":{}}]}</c>,
-/// <c>POST /collections/{name}/points/search</c> with <c>{"vector":[...],"limit":n}</c>,
-/// <c>POST /collections/{name}/points/delete?wait=true</c> with <c>{"filter":{"must":[{"key":k,"match":{"value":v}}]}}</c>,
-/// and the <c>api-key</c> header. Responses follow Qdrant's envelope <c>{"result":...,"status":"ok","time":...}</c>.
+/// A gRPC stand-in for Qdrant (no Qdrant server can run here): Grpc.AspNetCore on Kestrel, HTTP/2 over a real
+/// socket, serving the calls RagService makes as Qdrant's own proto services define them (<c>qdrant.Collections</c>
+/// CollectionExists and Create, <c>qdrant.Points</c> Upsert, Delete and Query), with the request and reply
+/// messages of Qdrant.Client. It checks the <c>api-key</c> metadata and records what a real server would reject
+/// (vector sizes, unknown collections, upserts that do not wait) in <see cref="Violations"/>.
 /// </summary>
 public sealed class QdrantStandIn : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly string apiKey;
     private readonly ConcurrentDictionary<string, Collection> collections = new();
 
-    public List<string> Requests { get; } = [];
-    public List<string> Violations { get; } = [];
-
-    private QdrantStandIn(WebApplication app) => this.app = app;
+    private QdrantStandIn(WebApplication app, string apiKey) => (this.app, this.apiKey) = (app, apiKey);
 
     public Uri Address { get; private set; } = null!;
-
     public IReadOnlyDictionary<string, Collection> Collections => collections;
+    public ConcurrentQueue<string> Calls { get; } = new();
+    public ConcurrentQueue<string> Violations { get; } = new();
 
     public static async Task<QdrantStandIn> StartAsync(string apiKey)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        // Explicit HTTP/1.1 listener: the test folder's appsettings.json (from the gRPC services) defaults Kestrel to HTTP/2.
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         builder.Logging.ClearProviders();
+        builder.Services.AddGrpc();
+        QdrantStandIn? standIn = null;
+        builder.Services.AddSingleton(_ => standIn!);
         var app = builder.Build();
-        var standIn = new QdrantStandIn(app);
-        standIn.Map(apiKey);
+        standIn = new QdrantStandIn(app, apiKey);
+        app.MapGrpcService<CollectionsService>();
+        app.MapGrpcService<PointsService>();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        standIn.Address = new Uri(address.EndsWith('/') ? address : address + "/");
+        standIn.Address = new Uri(address);
         return standIn;
     }
 
-    public sealed class Collection(int size, string distance)
+    public sealed class Collection(ulong size, Distance distance)
     {
-        public int Size { get; } = size;
-        public string Distance { get; } = distance;
-        public ConcurrentDictionary<long, (float[] Vector, JsonObject Payload)> Points { get; } = new();
+        public ulong Size { get; } = size;
+        public Distance Distance { get; } = distance;
+        public ConcurrentDictionary<ulong, (float[] Vector, string Path)> Points { get; } = new();
     }
 
-    private void Map(string apiKey)
+    private void Authorize(string method, ServerCallContext context)
     {
-        app.Use(async (context, next) =>
+        Calls.Enqueue(method);
+        if (context.RequestHeaders.GetValue("api-key") != apiKey)
+            throw Reject(StatusCode.Unauthenticated, $"{method}: missing or wrong api-key");
+    }
+
+    private Collection Find(string method, string name) =>
+        collections.TryGetValue(name, out var c) ? c : throw Reject(StatusCode.NotFound, $"{method}: Collection `{name}` doesn't exist!");
+
+    private RpcException Reject(StatusCode code, string message)
+    {
+        Violations.Enqueue(message);
+        return new RpcException(new Status(code, message));
+    }
+
+    /// <summary>Unary method descriptors named after Qdrant's proto (checked against the client's file descriptor).</summary>
+    private static Method<TRequest, TReply> Unary<TRequest, TReply>(FileDescriptor file, string name)
+        where TRequest : class, IMessage<TRequest>, new() where TReply : class, IMessage<TReply>, new()
+    {
+        var service = file.Services.Single();
+        _ = service.FindMethodByName(name) ?? throw new InvalidOperationException($"{service.FullName} has no method {name}");
+        return new Method<TRequest, TReply>(MethodType.Unary, service.FullName, name, Marshal<TRequest>(), Marshal<TReply>());
+    }
+
+    private static Marshaller<T> Marshal<T>() where T : class, IMessage<T>, new()
+    {
+        var parser = new MessageParser<T>(() => new T());
+        return Marshallers.Create(m => m.ToByteArray(), parser.ParseFrom);
+    }
+
+    [BindServiceMethod(typeof(CollectionsService), nameof(BindService))]
+    public class CollectionsService(QdrantStandIn qdrant)
+    {
+        public static void BindService(ServiceBinderBase binder, CollectionsService? service)
         {
-            lock (Requests) Requests.Add($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
-            if (context.Request.Headers["api-key"] != apiKey)
+            var file = CollectionsServiceReflection.Descriptor;
+            binder.AddMethod(Unary<CollectionExistsRequest, CollectionExistsResponse>(file, "CollectionExists"), service is null ? null : service.CollectionExists);
+            binder.AddMethod(Unary<CreateCollection, CollectionOperationResponse>(file, "Create"), service is null ? null : service.Create);
+        }
+
+        public virtual Task<CollectionExistsResponse> CollectionExists(CollectionExistsRequest request, ServerCallContext context)
+        {
+            qdrant.Authorize("CollectionExists", context);
+            return Task.FromResult(new CollectionExistsResponse { Result = new Qdrant.Client.Grpc.CollectionExists { Exists = qdrant.collections.ContainsKey(request.CollectionName) } });
+        }
+
+        public virtual Task<CollectionOperationResponse> Create(CreateCollection request, ServerCallContext context)
+        {
+            qdrant.Authorize("Create", context);
+            if (request.VectorsConfig?.Params is not { Size: > 0 } vectors)
+                throw qdrant.Reject(StatusCode.InvalidArgument, "Create: vectors_config.params.size must be positive");
+            if (!qdrant.collections.TryAdd(request.CollectionName, new Collection(vectors.Size, vectors.Distance)))
+                throw qdrant.Reject(StatusCode.AlreadyExists, $"Create: Collection `{request.CollectionName}` already exists!");
+            return Task.FromResult(new CollectionOperationResponse { Result = true });
+        }
+    }
+
+    [BindServiceMethod(typeof(PointsService), nameof(BindService))]
+    public class PointsService(QdrantStandIn qdrant)
+    {
+        public static void BindService(ServiceBinderBase binder, PointsService? service)
+        {
+            var file = PointsServiceReflection.Descriptor;
+            binder.AddMethod(Unary<UpsertPoints, PointsOperationResponse>(file, "Upsert"), service is null ? null : service.Upsert);
+            binder.AddMethod(Unary<DeletePoints, PointsOperationResponse>(file, "Delete"), service is null ? null : service.Delete);
+            binder.AddMethod(Unary<QueryPoints, QueryResponse>(file, "Query"), service is null ? null : service.Query);
+        }
+
+        public virtual Task<PointsOperationResponse> Upsert(UpsertPoints request, ServerCallContext context)
+        {
+            qdrant.Authorize("Upsert", context);
+            var collection = qdrant.Find("Upsert", request.CollectionName);
+            if (!request.Wait) throw qdrant.Reject(StatusCode.InvalidArgument, "Upsert: wait=true, so that a search right after sees the points");
+            foreach (var point in request.Points)
             {
-                await Reject(context, 401, "missing or wrong api-key header");
-                return;
+                if (point.Id?.PointIdOptionsCase != PointId.PointIdOptionsOneofCase.Num)
+                    throw qdrant.Reject(StatusCode.InvalidArgument, "Upsert: point ids are unsigned integers here");
+                var vector = point.Vectors?.Vector?.Dense?.Data;
+                if (vector is null || (ulong)vector.Count != collection.Size)
+                    throw qdrant.Reject(StatusCode.InvalidArgument, $"Upsert: Wrong input: Vector dimension error: expected dim: {collection.Size}, got {vector?.Count ?? 0}");
+                collection.Points[point.Id.Num] = ([.. vector], point.Payload.TryGetValue("path", out var path) ? path.StringValue : "");
             }
-            await next();
-        });
+            return Task.FromResult(Completed());
+        }
 
-        app.MapGet("/collections/{name}", (string name) =>
-            collections.TryGetValue(name, out var c)
-                ? Ok(new JsonObject { ["status"] = "green", ["points_count"] = c.Points.Count })
-                : Results.Json(new { status = new { error = $"Not found: Collection `{name}` doesn't exist!" }, time = 0.0 }, statusCode: 404));
-
-        app.MapPut("/collections/{name}", async (string name, HttpContext context) =>
+        public virtual Task<PointsOperationResponse> Delete(DeletePoints request, ServerCallContext context)
         {
-            var body = await Body(context);
-            var vectors = body?["vectors"];
-            if (vectors?["size"] is not JsonValue size || !size.TryGetValue<int>(out var n) || n <= 0 || vectors["distance"]?.GetValue<string>() is not ("Cosine" or "Dot" or "Euclid" or "Manhattan"))
-                return Violation(context, "create collection needs {\"vectors\":{\"size\":int,\"distance\":\"Cosine|Dot|Euclid|Manhattan\"}}");
-            if (!collections.TryAdd(name, new Collection(n, vectors["distance"]!.GetValue<string>())))
-                return Results.Json(new { status = new { error = "collection already exists" } }, statusCode: 409);
-            return Ok(JsonValue.Create(true));
-        });
+            qdrant.Authorize("Delete", context);
+            var collection = qdrant.Find("Delete", request.CollectionName);
+            var must = request.Points?.Filter?.Must;
+            if (!request.Wait || must is not { Count: 1 } || must[0].Field is not { Key: "path", Match.MatchValueCase: Match.MatchValueOneofCase.Keyword } field)
+                throw qdrant.Reject(StatusCode.InvalidArgument, "Delete: expected wait=true and a filter must=[path matches keyword]");
+            foreach (var (id, point) in collection.Points)
+                if (point.Path == field.Match.Keyword) collection.Points.TryRemove(id, out _);
+            return Task.FromResult(Completed());
+        }
 
-        app.MapPut("/collections/{name}/points", async (string name, HttpContext context) =>
+        public virtual Task<QueryResponse> Query(QueryPoints request, ServerCallContext context)
         {
-            if (!collections.TryGetValue(name, out var c)) return Results.Json(new { status = new { error = "Not found" } }, statusCode: 404);
-            if (context.Request.Query["wait"] != "true") return Violation(context, "upsert should wait=true so a search right after sees the points");
-            var body = await Body(context);
-            if (body?["points"] is not JsonArray points) return Violation(context, "upsert needs {\"points\":[...]}");
-            foreach (var point in points)
-            {
-                if (point?["id"] is not JsonValue id || !id.TryGetValue<long>(out var pointId) || pointId < 0)
-                    return Violation(context, "point id must be an unsigned integer or UUID");
-                if (point["vector"] is not JsonArray vector || vector.Count != c.Size)
-                    return Violation(context, $"point vector must be an array of {c.Size} floats");
-                var payload = point["payload"] as JsonObject ?? [];
-                c.Points[pointId] = (vector.Select(v => v!.GetValue<float>()).ToArray(), (JsonObject)payload.DeepClone());
-            }
-            return Ok(new JsonObject { ["operation_id"] = 1, ["status"] = "completed" });
-        });
+            qdrant.Authorize("Query", context);
+            var collection = qdrant.Find("Query", request.CollectionName);
+            var vector = request.Query?.Nearest?.Dense?.Data;
+            if (vector is null || (ulong)vector.Count != collection.Size || request.Limit == 0)
+                throw qdrant.Reject(StatusCode.InvalidArgument, $"Query: needs query.nearest.dense with {collection.Size} floats and a positive limit");
+            var query = vector.ToArray();
+            var reply = new QueryResponse();
+            reply.Result.AddRange(collection.Points
+                .Select(p => new ScoredPoint { Id = new PointId { Num = p.Key }, Score = Cosine(query, p.Value.Vector) })
+                .OrderByDescending(p => p.Score).Take((int)request.Limit));
+            return Task.FromResult(reply);
+        }
 
-        app.MapPost("/collections/{name}/points/search", async (string name, HttpContext context) =>
-        {
-            if (!collections.TryGetValue(name, out var c)) return Results.Json(new { status = new { error = "Not found" } }, statusCode: 404);
-            var body = await Body(context);
-            if (body?["vector"] is not JsonArray vector || vector.Count != c.Size) return Violation(context, $"search needs \"vector\" with {c.Size} floats");
-            if (body["limit"] is not JsonValue limitValue || !limitValue.TryGetValue<int>(out var limit) || limit < 1) return Violation(context, "search needs a positive \"limit\"");
-            var query = vector.Select(v => v!.GetValue<float>()).ToArray();
-            var result = new JsonArray();
-            foreach (var (id, score) in c.Points.Select(p => (p.Key, Cosine(query, p.Value.Vector))).OrderByDescending(p => p.Item2).Take(limit))
-                result.Add(new JsonObject { ["id"] = id, ["version"] = 0, ["score"] = score });
-            return Ok(result);
-        });
-
-        app.MapPost("/collections/{name}/points/delete", async (string name, HttpContext context) =>
-        {
-            if (!collections.TryGetValue(name, out var c)) return Results.Json(new { status = new { error = "Not found" } }, statusCode: 404);
-            if (context.Request.Query["wait"] != "true") return Violation(context, "delete should wait=true");
-            var body = await Body(context);
-            if (body?["filter"]?["must"] is not JsonArray must || must.Count == 0) return Violation(context, "delete needs {\"points\":[...]} or {\"filter\":{\"must\":[...]}}");
-            var conditions = new List<(string Key, string Value)>();
-            foreach (var condition in must)
-            {
-                if (condition?["key"]?.GetValue<string>() is not { } key || condition["match"]?["value"]?.GetValue<string>() is not { } value)
-                    return Violation(context, "filter condition must be {\"key\":...,\"match\":{\"value\":...}}");
-                conditions.Add((key, value));
-            }
-            foreach (var (id, point) in c.Points)
-            {
-                if (conditions.All(cond => point.Payload[cond.Key]?.GetValue<string>() == cond.Value)) c.Points.TryRemove(id, out _);
-            }
-            return Ok(new JsonObject { ["operation_id"] = 2, ["status"] = "completed" });
-        });
+        private static PointsOperationResponse Completed() => new() { Result = new UpdateResult { OperationId = 1, Status = UpdateStatus.Completed } };
     }
 
     private static float Cosine(float[] a, float[] b)
@@ -142,34 +179,6 @@ public sealed class QdrantStandIn : IAsyncDisposable
         double dot = 0, na = 0, nb = 0;
         for (var i = 0; i < a.Length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
         return (float)(dot / (Math.Sqrt(na) * Math.Sqrt(nb) + 1e-12));
-    }
-
-    private static IResult Ok(JsonNode? result) => Results.Json(new JsonObject { ["result"] = result, ["status"] = "ok", ["time"] = 0.001 });
-
-    private IResult Violation(HttpContext context, string message)
-    {
-        lock (Violations) Violations.Add($"{context.Request.Method} {context.Request.Path}: {message}");
-        return Results.Json(new { status = new { error = message } }, statusCode: 400);
-    }
-
-    private async Task Reject(HttpContext context, int status, string message)
-    {
-        lock (Violations) Violations.Add($"{context.Request.Method} {context.Request.Path}: {message}");
-        context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new { status = new { error = message } });
-    }
-
-    private static async Task<JsonNode?> Body(HttpContext context)
-    {
-        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true) return null;
-        try
-        {
-            return await JsonNode.ParseAsync(context.Request.Body);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     public async ValueTask DisposeAsync()

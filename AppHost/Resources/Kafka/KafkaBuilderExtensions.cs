@@ -25,7 +25,7 @@ public static class KafkaBuilderExtensions
         var kafka = new KafkaServerResource(name);
         var healthCheck = $"{name}_check";
         builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(healthCheck,
-            services => new KafkaHealthCheck(kafka.ConnectionStringExpression.GetValueAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult()!,
+            services => new KafkaHealthCheck(kafka.ConnectionStringExpression.GetValueAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult()!, name,
                 TimeSpan.FromSeconds(5), services.GetRequiredService<ILogger<KafkaHealthCheck>>()),
             failureStatus: null, tags: null));
 

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Contracts.Core;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Orchestrator.Persistence;
+using Orchestrator.Workflow;
+
+namespace Orchestrator.Api;
+
+/// <summary>What a person does with a request: cancel it (its leases are released) or retry one that ended without success.</summary>
+public static class RequestLifecycleEndpoints
+{
+    public static RouteGroupBuilder MapRequestLifecycle(this RouteGroupBuilder group)
+    {
+        group.MapPost("{id}/cancel", CancelAsync);
+        group.MapPost("{id}/retry", RetryAsync);
+        return group;
+    }
+
+    private static async Task<IResult> CancelAsync(string id, HttpRequest request, RequestStore store, RequestWorkflow workflow,
+        RequestDetails details, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        if (ChangeRequestEndpoints.InvalidId(id) is { } invalid) return invalid;
+        var reason = await ReasonAsync(request, json.Value.SerializerOptions, cancellationToken);
+        if (reason.Error is { } error) return error;
+        var detail = reason.Text is { Length: > 0 } text ? $"cancelled: {text}" : "cancelled on request";
+        var acted = await store.ActAsync(id, state => workflow.Cancel(state, detail, MessageSource.Http($"cancel:{id}")), cancellationToken);
+        if (acted is not { } result) return ChangeRequestEndpoints.NotFound(id);
+        if (!result.Decision.History.Any(h => h.Applied))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The request has already ended",
+                detail: $"Request {id} is {result.Before.Stage.Name()}; only a request that has not ended can be cancelled.");
+        }
+        return Results.Ok(await details.GetAsync(id, cancellationToken));
+    }
+
+    /// <summary>Submits a regressed or cancelled request again as a new request (new id, new plan), linked to the old one.</summary>
+    private static async Task<IResult> RetryAsync(string id, RequestStore store, RequestQueries queries, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (ChangeRequestEndpoints.InvalidId(id) is { } invalid) return invalid;
+        var previous = await queries.GetAsync(id, cancellationToken);
+        if (previous is null) return ChangeRequestEndpoints.NotFound(id);
+        if (previous.Stage is not (Phase.Regress or Phase.Cancelled))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a regressed or cancelled request can be retried",
+                detail: $"Request {id} is {previous.Stage.Name()}.");
+        }
+        var retry = previous.ToChangeRequest(1);
+        retry.Id = Guid.CreateVersion7(time.GetUtcNow()).ToString();
+        var outcome = await store.SubmitAsync(retry, new Submission(previous.Review, RetryOf: id), cancellationToken);
+        var location = $"{ChangeRequestEndpoints.Route}/{outcome.RequestId}";
+        return Results.Accepted(location, new SubmittedView(outcome.RequestId, Phase.PlanPhase.Name(), location, previous.Review));
+    }
+
+    private const int MaxReasonLength = 500;
+
+    /// <summary>The optional <c>{"reason": "..."}</c> body of an action.</summary>
+    private static async Task<(string? Text, IResult? Error)> ReasonAsync(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is null or 0 && !request.HasJsonContentType()) return (null, null);
+        try
+        {
+            var body = await request.ReadFromJsonAsync<ActionReason>(options, cancellationToken);
+            var text = body?.Reason?.Trim();
+            if (text is { Length: > MaxReasonLength } || (text?.Any(char.IsControl) ?? false))
+                return (null, Invalid($"reason must be at most {MaxReasonLength} characters without control characters."));
+            return (text, null);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            return (null, Invalid($"The body must be JSON like {{\"reason\": \"...\"}}: {ex.Message}"));
+        }
+    }
+
+    private static IResult Invalid(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The action is not valid.", detail: detail);
+
+    private sealed record ActionReason(string? Reason);
+}

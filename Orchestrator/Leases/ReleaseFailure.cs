@@ -1,0 +1,20 @@
+using ServiceDefaults.Grpc;
+
+namespace Orchestrator.Leases;
+
+/// <summary>
+/// Which failed releases are worth retrying. Srm answering with a status that another try cannot change
+/// (INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, ...) is permanent; Srm unreachable, overloaded or
+/// slow (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNKNOWN) and any
+/// error below gRPC (network, timeout) is transient.
+/// </summary>
+public static class ReleaseFailure
+{
+    private static readonly HashSet<GrpcStatusCode> Transient =
+    [
+        GrpcStatusCode.Unavailable, GrpcStatusCode.DeadlineExceeded, GrpcStatusCode.ResourceExhausted,
+        GrpcStatusCode.Aborted, GrpcStatusCode.Internal, GrpcStatusCode.Unknown, GrpcStatusCode.Cancelled,
+    ];
+
+    public static bool IsPermanent(Exception error) => error is RpcException rpc && !Transient.Contains(rpc.Status);
+}

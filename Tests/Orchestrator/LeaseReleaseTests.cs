@@ -1,0 +1,46 @@
+using Contracts;
+using Contracts.Core;
+using Orchestrator.Workflow;
+using Tests.Infrastructure;
+using static Tests.Orchestrator.WorkflowMessages;
+
+namespace Tests.Orchestrator;
+
+/// <summary>The lease-release worker retries what can get better and records what cannot.</summary>
+public sealed class LeaseReleaseTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task A_release_srm_refuses_as_invalid_is_noted_on_the_timeline_and_not_retried()
+    {
+        await using var harness = await OrchestratorHarness.StartAsync(postgres, nameof(A_release_srm_refuses_as_invalid_is_noted_on_the_timeline_and_not_retried));
+        var refused = await harness.SubmitAsync();
+        var released = await harness.SubmitAsync();
+        harness.Srm.Reject("plan-" + refused);
+
+        await RegressAsync(harness, refused);
+        await OrchestratorHarness.WaitUntilAsync(async () =>
+            (await harness.Queries.LeaseReleaseAsync("plan-" + refused, default))?.GaveUpAt is not null, "the worker to give up on the refused release");
+
+        var note = (await harness.TimelineAsync(refused))[^1].Entry;
+        Assert.Equal((Trigger.ReleaseFail, Phase.Regress, Phase.Regress, false), (note.Trigger, note.From, note.To, note.Applied));
+        Assert.Contains("InvalidArgument", note.Detail);
+        Assert.Contains("plan-" + refused, note.Detail);
+
+        // Later passes of the worker release another plan and leave the refused one alone.
+        await RegressAsync(harness, released);
+        await OrchestratorHarness.WaitUntilAsync(async () =>
+            (await harness.Queries.LeaseReleaseAsync("plan-" + released, default))?.ReleasedAt is not null, "the other plan's leases to be released");
+        var status = await harness.Queries.LeaseReleaseAsync("plan-" + refused, default);
+        Assert.Equal((1, (DateTimeOffset?)null), (status!.Attempts, status.ReleasedAt));
+        Assert.Equal(1, harness.Srm.CallsFor("plan-" + refused));
+    }
+
+    private static async Task RegressAsync(OrchestratorHarness harness, string id)
+    {
+        await harness.WaitForStageAsync(id, Phase.PlanPhase);
+        await harness.PublishAsync(Topics.PlanOut, id, ReadyPlan(id, steps: 1));
+        await harness.WaitForStageAsync(id, Phase.CodePhase);
+        await harness.PublishAsync(Topics.CommitResultOut, id, Commit(id, 1, success: false));
+        await harness.WaitForStageAsync(id, Phase.Regress);
+    }
+}
