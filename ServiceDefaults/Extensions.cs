@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using ServiceDefaults.Discovery;
 using ServiceDefaults.Health;
 using ServiceDefaults.Metrics;
 using ServiceDefaults.Telemetry;
@@ -14,8 +13,9 @@ public static class Extensions
 {
     /// <summary>
     /// OpenTelemetry (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set), Prometheus /metrics collection,
-    /// health checks (a "self" liveness check; dependencies add "ready" checks), and configuration-based
-    /// service discovery on every HttpClient made by IHttpClientFactory.
+    /// health checks (a "self" liveness check; dependencies add "ready" checks), and on every HttpClient made by
+    /// IHttpClientFactory the standard resilience handler and service discovery, as Aspire's template does
+    /// (gRPC clients drop the resilience handler: see GrpcClientExtensions).
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -31,7 +31,11 @@ public static class Extensions
             .AddCheck("self", () => HealthCheckResult.Healthy("Process is running."), [HealthTags.Live]);
 
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
         return builder;
     }
 

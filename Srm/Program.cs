@@ -1,9 +1,6 @@
 using ServiceDefaults;
-using ServiceDefaults.Grpc;
-using ServiceDefaults.Postgres;
 using Srm.Bench;
-using Srm.Grpc;
-using Srm.Leases;
+using Srm.Hosting;
 
 // `Srm bench --url ...` is the load command; anything else runs the service.
 if (args is ["bench", .. var benchArgs])
@@ -13,13 +10,10 @@ if (args is ["bench", .. var benchArgs])
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("srmdb");
-builder.AddPostgresMigrations(typeof(LeaseStore).Assembly);
-builder.AddLeaseServices();
+builder.AddSrm();
 
 var app = builder.Build();
 app.MapSrm();
-app.MapGrpcHealth();
 app.MapDefaultEndpoints();
 await app.RunAsync();
 return 0;

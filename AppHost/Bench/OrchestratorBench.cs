@@ -125,23 +125,23 @@ public sealed class OrchestratorBench(int requests, int steps, int submitConcurr
         switch (stage)
         {
             case "plan_phase":
-                var plan = new Plan { Id = "plan-" + id, ParentRequestId = id, Status = PlanStatus.Ready, Planner = "bench" };
-                for (var i = 0; i < steps; i++) plan.Steps.Add(new Step { Order = i + 1, Goal = $"step {i + 1}", Kind = Step.Types.Kind.Edit, Path = $"src/f{i}.cs" });
+                var plan = new Plan { Id = PlanIdentity.ForRequest(id), ParentRequestId = id, Status = PlanStatus.Ready, Planner = "bench" };
+                for (var i = 0; i < steps; i++) plan.Steps.Add(new Step { Order = i + 1, Goal = $"step {i + 1}", Kind = "EDIT", Path = $"src/f{i}.cs" });
                 yield return (Topics.PlanOut, plan);
                 break;
             case "code_phase":
                 foreach (var task in pending)
-                    yield return (Topics.CommitResultOut, new CommitResult { RequestId = id, TaskId = task, Status = CommitResult.Types.Status.Success, CommitSha = "bench" });
+                    yield return (Topics.CommitResultOut, new CommitResult { RequestId = id, TaskId = task, Status = "SUCCESS", CommitSha = "bench" });
                 break;
             case "build1":
             case "build2":
-                yield return (Topics.BuildReportOut, new BuildReport { RequestId = id, Status = BuildReport.Types.Status.Passed, BuildId = stage });
+                yield return (Topics.BuildReportOut, new BuildReport { RequestId = id, Status = "PASSED", BuildId = stage });
                 break;
             case "test_plan":
                 yield return (Topics.TestSpecOut, new TestSpec { RequestId = id, Cases = { "case" } });
                 break;
             case "test_build":
-                yield return (Topics.GeneratedTestsOut, new GeneratedTests { RequestId = id, Precheck = GeneratedTests.Types.Precheck.Passed });
+                yield return (Topics.GeneratedTestsOut, new GeneratedTests { RequestId = id, Precheck = "PASSED" });
                 break;
         }
     }

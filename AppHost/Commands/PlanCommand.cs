@@ -95,7 +95,7 @@ public sealed class PlanCommand
         {
             return 130;
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or ServiceDefaults.Grpc.RpcException or DistributedApplicationException)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or Grpc.Core.RpcException or DistributedApplicationException)
         {
             await Console.Error.WriteLineAsync($"plan failed: {e.Message}\n" +
                 (logs.Directory is { } folder ? $"Service logs are in {folder}; run again with --verbose to see them live." : ""));

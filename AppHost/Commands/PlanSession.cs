@@ -7,7 +7,7 @@ using Contracts.Core;
 using Contracts.Rag;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using ServiceDefaults.Grpc;
+using Grpc.Net.Client;
 using ServiceDefaults.Kafka;
 
 namespace AppHost.Commands;
@@ -58,10 +58,9 @@ internal sealed class PlanSession : IAsyncDisposable
 
     public async Task<IndexStatus> IndexAsync(string path, string branch, CancellationToken cancellationToken)
     {
-        // The call carries its own deadline (grpc-timeout); HttpClient's 100 s default would cut a long index short.
-        using var http = new HttpClient { BaseAddress = _rag, Timeout = Timeout.InfiniteTimeSpan };
-        return await new GrpcClient(http).UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
-            new IndexRepositoryRequest { Repo = path, Branch = branch, Path = path }, TimeSpan.FromMinutes(15), cancellationToken);
+        using var channel = GrpcChannel.ForAddress(_rag);
+        return await new Rag.RagClient(channel).IndexRepositoryAsync(new IndexRepositoryRequest { Repo = path, Branch = branch, Path = path },
+            deadline: TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(15), cancellationToken: cancellationToken);
     }
 
     public async Task<string> SubmitAsync(string repo, string branch, string description, CancellationToken cancellationToken)

@@ -74,7 +74,7 @@ public static class ChangeRequestEndpoints
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused with a different body",
                 detail: $"{IdempotencyHeader} '{idempotencyKey}' was first used for request {outcome.RequestId} with a different body. Use a new key for a new request.");
         }
-        var stage = outcome.Replayed ? (await queries.GetAsync(outcome.RequestId, cancellationToken))?.Stage ?? Phase.Idle : Phase.PlanPhase;
+        var stage = outcome.Replayed ? (await queries.GetAsync(outcome.RequestId, cancellationToken))?.Stage ?? Stage.Idle : Stage.PlanPhase;
         if (outcome.Replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         var location = $"{Route}/{outcome.RequestId}";
         return Results.Accepted(location, new SubmittedView(outcome.RequestId, stage.Name(), location, reviewed));
@@ -91,7 +91,7 @@ public static class ChangeRequestEndpoints
         string? stage, string? repo, string? page, string? pageSize, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        Phase? stageFilter = null;
+        Stage? stageFilter = null;
         if (!string.IsNullOrEmpty(stage))
         {
             if (WorkflowNames.TryParseStage(stage, out var parsed)) stageFilter = parsed;

@@ -43,20 +43,20 @@ public sealed record StepView(int Order, string Goal, string Kind, string Path, 
 public sealed record PlanView(string Id, string Planner, IReadOnlyList<StepView> Steps, IReadOnlyList<string> Rationale)
 {
     public static PlanView? Of(Plan? plan, IReadOnlyList<LeaseView> leases) => plan is null ? null : new(plan.Id, plan.Planner,
-        plan.Steps.Select(s => new StepView(s.Order, s.Goal, s.Kind.ToString().ToUpperInvariant(), s.Path, s.Symbols.ToList(),
+        plan.Steps.Select(s => new StepView(s.Order, s.Goal, s.Kind, s.Path, s.Symbols.ToList(),
             s.Evidence.Select(e => new EvidenceView(e.Path, e.StartLine, e.EndLine, e.Symbol, e.Score, e.Snippet)).ToList(),
             leases.Where(l => s.Symbols.Contains(l.FqName)).ToList())).ToList(),
         plan.Rationale.ToList());
 }
 
 /// <param name="Live">Every live lease of the plan, per Srm (null when Srm could not be asked: <paramref name="LookupError"/> says why).</param>
-public sealed record LeasesView(string? PlanId, IReadOnlyList<long> ReservedLeaseIds, string Release, int? ReleasedCount, int ReleaseAttempts,
+public sealed record LeasesView(string? PlanId, IReadOnlyList<string> ReservedLeaseIds, string Release, int? ReleasedCount, int ReleaseAttempts,
     string? LastError, IReadOnlyList<LeaseView>? Live, string? LookupError);
 
 public sealed record TicketView(string Stage, string Reason, string SourceTopic, DateTimeOffset? RaisedAt)
 {
     public static TicketView Of(RegressionTicket ticket) =>
-        new(ticket.Stage.Name(), ticket.Reason, ticket.SourceTopic, ticket.RaisedAt?.ToDateTimeOffset());
+        new(ticket.Stage.Name(), ticket.Summary, ticket.SourceTopic, ticket.RaisedAt?.ToDateTimeOffset());
 }
 
 /// <summary>What a request that has not ended is waiting for, in words, and whether anything seems to be there to answer.</summary>

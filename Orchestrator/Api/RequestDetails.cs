@@ -43,9 +43,9 @@ public sealed class RequestDetails(RequestQueries queries, IPlanLeases leases, T
 
     public static IReadOnlyList<string> Actions(RequestState state) => state.Stage switch
     {
-        Phase.PlanReview => ["approve", "edit", "reject", "cancel"],
-        Phase.Regress or Phase.Cancelled => ["retry"],
-        Phase.Done => [],
+        Stage.PlanReview => ["approve", "edit", "reject", "cancel"],
+        Stage.Regress or Stage.Cancelled => ["retry"],
+        Stage.Done => [],
         _ => ["cancel"],
     };
 
@@ -68,13 +68,13 @@ public sealed class RequestDetails(RequestQueries queries, IPlanLeases leases, T
     {
         switch (state.Stage)
         {
-            case Phase.PlanPhase when state.ResubmitAt is { } at:
+            case Stage.PlanPhase when state.ResubmitAt is { } at:
                 return new WaitingView("its turn", Topics.ChangeRequestIn, false, $"blocked by plan(s) {string.Join(", ", state.BlockedBy)}; resubmitted when they end or at {at:O}");
-            case Phase.PlanPhase:
+            case Stage.PlanPhase:
                 return new WaitingView("the planner", Topics.PlanOut, false, "waiting for the RequestPlanner's plan on plan.out");
-            case Phase.PlanReview:
+            case Stage.PlanReview:
                 return new WaitingView("your review", "http", false, "the plan waits for a person: approve, edit or reject it");
-            case Phase.CodePhase:
+            case Stage.CodePhase:
                 var lastCommit = await queries.LastCommitResultAsync(cancellationToken);
                 var waited = time.GetUtcNow() - state.UpdatedAt;
                 if (lastCommit is null && waited > CodeAgentGrace)
@@ -85,11 +85,11 @@ public sealed class RequestDetails(RequestQueries queries, IPlanLeases leases, T
                 }
                 return new WaitingView("code agents", Topics.CodeTaskOut, false,
                     $"{state.PendingTasks.Count} task(s) on {Topics.CodeTaskOut} waiting for a commit on {Topics.CommitResultOut}");
-            case Phase.Build1 or Phase.Build2:
+            case Stage.Build1 or Stage.Build2:
                 return new WaitingView("a build", Topics.BuildReportOut, false, $"waiting for a build report on {Topics.BuildReportOut}");
-            case Phase.TestPlan:
+            case Stage.TestPlan:
                 return new WaitingView("a test planner", Topics.TestSpecOut, false, $"waiting for a test spec on {Topics.TestSpecOut}");
-            case Phase.TestBuild:
+            case Stage.TestBuild:
                 return new WaitingView("a test generator", Topics.GeneratedTestsOut, false, $"waiting for generated tests on {Topics.GeneratedTestsOut}");
             default:
                 return null;

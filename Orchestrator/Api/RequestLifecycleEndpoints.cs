@@ -40,7 +40,7 @@ public static class RequestLifecycleEndpoints
         if (ChangeRequestEndpoints.InvalidId(id) is { } invalid) return invalid;
         var previous = await queries.GetAsync(id, cancellationToken);
         if (previous is null) return ChangeRequestEndpoints.NotFound(id);
-        if (previous.Stage is not (Phase.Regress or Phase.Cancelled))
+        if (previous.Stage is not (Stage.Regress or Stage.Cancelled))
         {
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a regressed or cancelled request can be retried",
                 detail: $"Request {id} is {previous.Stage.Name()}.");
@@ -49,7 +49,7 @@ public static class RequestLifecycleEndpoints
         retry.Id = Guid.CreateVersion7(time.GetUtcNow()).ToString();
         var outcome = await store.SubmitAsync(retry, new Submission(previous.Review, RetryOf: id), cancellationToken);
         var location = $"{ChangeRequestEndpoints.Route}/{outcome.RequestId}";
-        return Results.Accepted(location, new SubmittedView(outcome.RequestId, Phase.PlanPhase.Name(), location, previous.Review));
+        return Results.Accepted(location, new SubmittedView(outcome.RequestId, Stage.PlanPhase.Name(), location, previous.Review));
     }
 
     private const int MaxReasonLength = 500;

@@ -61,9 +61,9 @@ public static class OrchestratorHostingExtensions
         services.AddSingleton<IOutboxPublisher, KafkaOutboxPublisher>();
 
         // http://srm resolves through service discovery (services__srm__http__0), as Aspire injects it.
-        services.AddGrpcClient(SrmServiceName);
-        services.TryAddSingleton<ILeaseReleaser>(sp => new SrmLeaseReleaser(sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
-        services.TryAddSingleton<IPlanLeases>(sp => new SrmPlanLeases(sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
+        services.AddGrpcServiceClient<Contracts.Srm.Srm.SrmClient>(SrmServiceName, Contracts.Srm.Srm.Descriptor);
+        services.TryAddSingleton<ILeaseReleaser, SrmLeaseReleaser>();
+        services.TryAddSingleton<IPlanLeases, SrmPlanLeases>();
 
         services.AddSingleton<OutboxRelay>();
         if (configuration.GetSection(OutboxRelayOptions.Section).Get<OutboxRelayOptions>()?.RelayEnabled ?? true)

@@ -1,4 +1,4 @@
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 
 namespace Orchestrator.Leases;
 
@@ -10,11 +10,11 @@ namespace Orchestrator.Leases;
 /// </summary>
 public static class ReleaseFailure
 {
-    private static readonly HashSet<GrpcStatusCode> Transient =
+    private static readonly HashSet<StatusCode> Transient =
     [
-        GrpcStatusCode.Unavailable, GrpcStatusCode.DeadlineExceeded, GrpcStatusCode.ResourceExhausted,
-        GrpcStatusCode.Aborted, GrpcStatusCode.Internal, GrpcStatusCode.Unknown, GrpcStatusCode.Cancelled,
+        StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.ResourceExhausted,
+        StatusCode.Aborted, StatusCode.Internal, StatusCode.Unknown, StatusCode.Cancelled,
     ];
 
-    public static bool IsPermanent(Exception error) => error is RpcException rpc && !Transient.Contains(rpc.Status);
+    public static bool IsPermanent(Exception error) => error is RpcException rpc && !Transient.Contains(rpc.StatusCode);
 }

@@ -1,12 +1,11 @@
 using Contracts.Srm;
-using ServiceDefaults.Grpc;
+using SrmClient = Contracts.Srm.Srm.SrmClient;
 
 namespace Orchestrator.Leases;
 
 /// <summary>Srm's <c>ListLeases</c>, <c>ReserveBatch</c> and <c>Release</c> for one plan.</summary>
-public sealed class SrmPlanLeases(GrpcClient srm) : IPlanLeases
+public sealed class SrmPlanLeases(SrmClient srm, TimeProvider clock) : IPlanLeases
 {
-    private const string Service = "srm.v1.Srm";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     public async Task<IReadOnlyList<Lease>> ListAsync(string planId, CancellationToken cancellationToken)
@@ -15,16 +14,18 @@ public sealed class SrmPlanLeases(GrpcClient srm) : IPlanLeases
         var request = new ListLeasesRequest { PlanId = planId, PageSize = 500 };
         do
         {
-            var page = await srm.UnaryAsync<ListLeasesRequest, ListLeasesReply>(Service, "ListLeases", request, Timeout, cancellationToken);
+            var page = await srm.ListLeasesAsync(request, deadline: Deadline(), cancellationToken: cancellationToken);
             leases.AddRange(page.Leases);
             request.PageToken = page.NextPageToken;
         } while (request.PageToken.Length > 0);
         return leases;
     }
 
-    public Task<ReserveBatchReply> ReserveAsync(ReserveBatchRequest request, CancellationToken cancellationToken) =>
-        srm.UnaryAsync<ReserveBatchRequest, ReserveBatchReply>(Service, "ReserveBatch", request, Timeout, cancellationToken);
+    public async Task<ReserveBatchReply> ReserveAsync(ReserveBatchRequest request, CancellationToken cancellationToken) =>
+        await srm.ReserveBatchAsync(request, deadline: Deadline(), cancellationToken: cancellationToken);
 
-    public Task ReleaseAsync(long leaseId, CancellationToken cancellationToken) =>
-        srm.UnaryAsync<ReleaseRequest, ReleaseReply>(Service, "Release", new ReleaseRequest { LeaseId = leaseId }, Timeout, cancellationToken);
+    public async Task ReleaseAsync(long leaseId, CancellationToken cancellationToken) =>
+        await srm.ReleaseAsync(new ReleaseRequest { LeaseId = leaseId }, deadline: Deadline(), cancellationToken: cancellationToken);
+
+    private DateTime Deadline() => clock.GetUtcNow().UtcDateTime + Timeout;
 }

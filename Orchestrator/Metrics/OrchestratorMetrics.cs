@@ -60,7 +60,7 @@ public sealed class OrchestratorMetrics
 }
 
 /// <summary>A sample of how many requests are in each stage and how many are stalled.</summary>
-public sealed record StageCounts(IReadOnlyDictionary<Phase, long> PerStage, long Stalled)
+public sealed record StageCounts(IReadOnlyDictionary<Stage, long> PerStage, long Stalled)
 {
-    public static StageCounts Empty { get; } = new(new Dictionary<Phase, long>(), 0);
+    public static StageCounts Empty { get; } = new(new Dictionary<Stage, long>(), 0);
 }

@@ -52,7 +52,7 @@ public sealed class StageCountsSampler(
         stalled.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() - workflow.Value.StalledAfter });
         batch.BatchCommands.Add(stalled);
 
-        var perStage = new Dictionary<Phase, long>();
+        var perStage = new Dictionary<Stage, long>();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

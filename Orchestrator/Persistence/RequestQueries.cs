@@ -17,7 +17,7 @@ public sealed class RequestQueries(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Requests newest first, optionally in one stage and/or of one repository; <paramref name="page"/> counts from 1.</summary>
-    public async Task<RequestPage> ListAsync(Phase? stage, string? repo, int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<RequestPage> ListAsync(Stage? stage, string? repo, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
         var where = (stage, repo) switch

@@ -75,7 +75,10 @@ public sealed class RequestStore(
             return ApplyOutcome.UnknownRequest;
         }
         if (decision.Created) decision = await ApplyParkedPlansAsync(connection, transaction, decision, cancellationToken);
-        return await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
+        var outcome = await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
+        // The reason is on the request's timeline now; the caller dead-letters the input.
+        if (decision.Rejection is { } reason) throw new InvalidMessageException(reason);
+        return outcome;
     }
 
     /// <summary>

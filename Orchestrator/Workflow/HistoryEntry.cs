@@ -7,4 +7,4 @@ namespace Orchestrator.Workflow;
 /// stage it arrived in (<see cref="Applied"/> false, <see cref="To"/> equal to <see cref="From"/>).
 /// </summary>
 public sealed record HistoryEntry(
-    DateTimeOffset At, Trigger Trigger, Phase From, Phase To, bool Applied, string Detail, MessageSource Source);
+    DateTimeOffset At, Trigger Trigger, Stage From, Stage To, bool Applied, string Detail, MessageSource Source);

@@ -11,7 +11,7 @@ namespace Orchestrator.Workflow;
 /// <param name="Version">Optimistic-concurrency counter, incremented on every write.</param>
 public sealed record RequestState(
     string Id,
-    Phase Stage,
+    Stage Stage,
     string Repo,
     string Branch,
     string Description,
@@ -34,7 +34,7 @@ public sealed record RequestState(
 
     /// <summary>A new request in stage idle, as submitted.</summary>
     public static RequestState New(ChangeRequest request, DateTimeOffset now) => new(
-        request.Id, Phase.Idle, request.Repo, request.Branch, request.Description, request.Requester,
+        request.Id, Stage.Idle, request.Repo, request.Branch, request.Description, request.Requester,
         Attempts: Math.Max(1, request.Attempt), PlanId: null, Plan: null, PendingTasks: [], ResubmitAt: null,
         BlockedBy: [], CreatedAt: now, UpdatedAt: now, Version: 0);
 

@@ -25,9 +25,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
             case Plan plan: OnPlan(builder, plan); break;
             case CommitResult commit: OnCommit(builder, commit); break;
             case BuildReport report: OnBuildReport(builder, report); break;
-            case TestSpec spec:
-                builder.Fire(Trigger.Tspec, $"test spec with {spec.Cases.Count} case(s)");
-                break;
+            case TestSpec spec: OnTestSpec(builder, spec); break;
             case GeneratedTests tests: OnGeneratedTests(builder, tests); break;
             default:
                 // DeepPlan, TaskBundle, RegressionTicket: what we (or others) publish; no trigger.
@@ -64,7 +62,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
     public Decision Approve(RequestState current, string detail, MessageSource source)
     {
         var builder = new Builder(this, current, source, created: false);
-        if (current.Stage != Phase.PlanReview || current.Plan is null)
+        if (current.Stage != Stage.PlanReview || current.Plan is null)
         {
             builder.Ignore(Trigger.Approve, $"not valid in {current.Stage.Name()}: there is no plan under review");
             return builder.Build();
@@ -77,7 +75,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
     public Decision Edit(RequestState current, Plan edited, string detail, MessageSource source)
     {
         var builder = new Builder(this, current, source, created: false);
-        if (current.Stage != Phase.PlanReview)
+        if (current.Stage != Stage.PlanReview)
         {
             builder.Ignore(Trigger.Edit, $"not valid in {current.Stage.Name()}: there is no plan under review");
             return builder.Build();
@@ -100,7 +98,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
     private int MaxDetailLength => options.MaxDetailLength;
 
     /// <summary>True while a BLOCKED request waits in plan_phase to be submitted again.</summary>
-    public static bool IsWaitingToResubmit(RequestState state) => state.Stage == Phase.PlanPhase && state.ResubmitAt is not null;
+    public static bool IsWaitingToResubmit(RequestState state) => state.Stage == Stage.PlanPhase && state.ResubmitAt is not null;
 
     private Decision OnChangeRequest(RequestState? current, ChangeRequest request, MessageSource source)
     {
@@ -109,14 +107,14 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
 
         var created = current is null;
         var builder = new Builder(this, current ?? RequestState.New(request, time.GetUtcNow()), source, created);
-        if (builder.State.Stage != Phase.Idle)
+        if (builder.State.Stage != Stage.Idle)
         {
             builder.Ignore(Trigger.Crq, $"request already submitted (attempt {builder.State.Attempts})");
             return builder.Build();
         }
         if (builder.Fire(Trigger.Crq, $"submitted by {request.Requester} for {request.Repo}@{request.Branch}"))
         {
-            builder.Publish(Topics.DeepPlanIn, new DeepPlan { RequestId = request.Id, Request = request.Clone() });
+            builder.Publish(Topics.DeepPlanIn, DeepPlanOf(request));
         }
         return builder.Build();
     }
@@ -137,7 +135,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         switch (status)
         {
             case PlanStatus.Ready:
-                if (state.Stage != Phase.PlanPhase)
+                if (state.Stage != Stage.PlanPhase)
                 {
                     builder.Fire(Trigger.Plan, $"plan {plan.Id}");
                     return;
@@ -161,13 +159,13 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
                     return;
                 }
                 var conflicts = DescribeConflicts(plan);
-                if (state.Stage == Phase.PlanPhase && state.Attempts >= options.MaxPlanAttempts)
+                if (state.Stage == Stage.PlanPhase && state.Attempts >= options.MaxPlanAttempts)
                 {
                     builder.State = state with { PlanId = NullIfEmpty(plan.Id) ?? state.PlanId };
                     builder.Fire(Trigger.PlanFail, $"blocked after {state.Attempts} attempt(s) by {conflicts}");
                     return;
                 }
-                if (state.Stage == Phase.PlanPhase)
+                if (state.Stage == Stage.PlanPhase)
                 {
                     var waitUntil = time.GetUtcNow() + options.BackoffFor(state.Attempts);
                     builder.State = state with
@@ -182,7 +180,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
                 return;
 
             default:
-                if (state.Stage == Phase.PlanPhase) builder.State = state with { PlanId = NullIfEmpty(plan.Id) ?? state.PlanId };
+                if (state.Stage == Stage.PlanPhase) builder.State = state with { PlanId = NullIfEmpty(plan.Id) ?? state.PlanId };
                 var reasons = plan.Errors.Count > 0 ? string.Join("; ", plan.Errors)
                     : plan.Rationale.Count > 0 ? string.Join("; ", plan.Rationale)
                     : "the planner gave no reason";
@@ -198,7 +196,8 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         var tasks = plan.Steps.Select((step, index) => new CodeTask { TaskId = TaskId(plan, index), Step = step.Clone() }).ToList();
         builder.State = state with { PlanId = plan.Id, Plan = plan.Clone(), PendingTasks = TaskIds(plan), ResubmitAt = null, BlockedBy = [] };
         if (!builder.Fire(trigger, detail)) return;
-        var bundle = new TaskBundle { RequestId = state.Id, PlanId = plan.Id, Repo = state.Repo, Branch = state.Branch };
+        var bundle = new TaskBundle { PlanId = plan.Id, RequestId = state.Id, Repo = state.Repo, Branch = state.Branch };
+        bundle.TaskIds.AddRange(tasks.Select(t => t.TaskId));
         bundle.Tasks.AddRange(tasks);
         builder.Publish(Topics.CodeTaskOut, bundle);
         if (tasks.Count == 0) builder.Fire(Trigger.CodeOk, "the plan has no steps: nothing to code");
@@ -210,13 +209,16 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
     private static void OnCommit(Builder builder, CommitResult commit)
     {
         var state = builder.State;
-        if (commit.Status != CommitResult.Types.Status.Success)
+        switch (commit.KnownStatus)
         {
-            var why = commit.Status == CommitResult.Types.Status.Failure ? "failed" : "came back without a status";
-            builder.Fire(Trigger.CodeFail, $"commit for task {commit.TaskId} {why}: {commit.Message}");
-            return;
+            case null:
+                builder.Reject(Trigger.TaskOk, $"commit for task {commit.TaskId} has status {Quote(commit.Status)}, not one of {SeedStrings.Allowed<CommitStatus>()}");
+                return;
+            case CommitStatus.Failure:
+                builder.Fire(Trigger.CodeFail, $"commit for task {commit.TaskId} failed: {commit.Message}");
+                return;
         }
-        if (state.Stage != Phase.CodePhase)
+        if (state.Stage != Stage.CodePhase)
         {
             builder.Fire(Trigger.TaskOk, $"task {commit.TaskId} committed {commit.CommitSha}");
             return;
@@ -236,28 +238,61 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
 
     private static void OnBuildReport(Builder builder, BuildReport report)
     {
-        switch (report.Status)
+        var build = report.BuildId.Length > 0 ? $"build {report.BuildId}" : $"build of {report.CommitSha}";
+        var passed = builder.State.Stage == Stage.Build2 ? Trigger.Build2Ok : Trigger.BuildOk;
+        switch (report.KnownStatus)
         {
-            case BuildReport.Types.Status.Passed:
-                var trigger = builder.State.Stage == Phase.Build2 ? Trigger.Build2Ok : Trigger.BuildOk;
-                builder.Fire(trigger, $"build {report.BuildId} passed");
+            case CheckStatus.Passed:
+                builder.Fire(passed, $"{build} passed");
                 break;
-            case BuildReport.Types.Status.Failed:
-                builder.Fire(Trigger.BuildFail, $"build {report.BuildId} failed: {report.Log}");
+            case CheckStatus.Failed:
+                builder.Fire(Trigger.BuildFail, $"{build} failed: {report.Log}");
                 break;
             default:
-                builder.Fire(Trigger.BuildFail, $"build {report.BuildId} reported no status: {report.Log}");
+                builder.Reject(passed, $"{build} has status {Quote(report.Status)}, not one of {SeedStrings.Allowed<CheckStatus>()}");
                 break;
         }
     }
 
+    private static void OnTestSpec(Builder builder, TestSpec spec) =>
+        builder.Fire(Trigger.Tspec, $"test spec {spec.Id} for {spec.ParentCommitSha} with {spec.Cases.Count} case(s)");
+
     private static void OnGeneratedTests(Builder builder, GeneratedTests tests)
     {
-        if (tests.Precheck == GeneratedTests.Types.Precheck.Passed)
-            builder.Fire(Trigger.GtOk, $"{tests.Files.Count} generated test file(s) passed the precheck");
-        else
-            builder.Fire(Trigger.GtFail, $"generated tests precheck {tests.Precheck}: {tests.Message}");
+        switch (tests.KnownPrecheck)
+        {
+            case CheckStatus.Passed:
+                builder.Fire(Trigger.GtOk, $"{tests.Files.Count} generated test file(s) of spec {tests.SpecId} passed the precheck");
+                break;
+            case CheckStatus.Failed:
+                builder.Fire(Trigger.GtFail, $"generated tests of spec {tests.SpecId} failed the precheck: {tests.Message}");
+                break;
+            default:
+                builder.Reject(Trigger.GtOk, $"generated tests of spec {tests.SpecId} have precheck {Quote(tests.Precheck)}, not one of {SeedStrings.Allowed<CheckStatus>()}");
+                break;
+        }
     }
+
+    private static string Quote(string text) => text.Length <= 40 ? $"\"{text}\"" : $"\"{text[..40]}…\"";
+
+    /// <summary>The seed forwards the change request itself, so the deep plan's id is the request's.</summary>
+    private static DeepPlan DeepPlanOf(ChangeRequest request)
+    {
+        var deepPlan = new DeepPlan { Id = request.Id, RequestId = request.Id, Request = request.Clone() };
+        deepPlan.Phases.Add(PhaseGoals.Select(goal => new Phase { Id = goal.Stage.Name(), Goal = goal.Goal }));
+        deepPlan.Phases[0].Goal += $": {request.Description}";
+        return deepPlan;
+    }
+
+    private static readonly (Stage Stage, string Goal)[] PhaseGoals =
+    [
+        (Stage.PlanPhase, "plan the change"),
+        (Stage.CodePhase, "commit every step of the plan"),
+        (Stage.Build1, "build the commits"),
+        (Stage.TestPlan, "specify the tests of the change"),
+        (Stage.TestBuild, "generate the tests and precheck them"),
+        (Stage.Build2, "build with the generated tests"),
+    ];
 
     private static string TaskId(Plan plan, int index) => $"{plan.Id}/task-{index + 1}";
 
@@ -282,6 +317,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         private readonly List<HistoryEntry> history = [];
         private readonly List<OutboundMessage> outbox = [];
         private bool ended;
+        private string? rejection;
         private string? releasePlanId;
 
         public RequestState State { get; set; } = state;
@@ -298,11 +334,13 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
             detail = Truncate(detail);
             State = State with { Stage = to, UpdatedAt = now };
             history.Add(new HistoryEntry(now, trigger, from, to, Applied: true, detail, source));
-            if (to == Phase.Regress)
+            if (to == Stage.Regress)
             {
+                // A request regresses at most once, so its id names its ticket too.
                 Publish(Topics.RegressionOut, new RegressionTicket
                 {
-                    RequestId = State.Id, Stage = from, Reason = detail, SourceTopic = source.Topic, RaisedAt = Timestamp.FromDateTimeOffset(now),
+                    Id = State.Id, Summary = $"{from.Name()}: {detail}",
+                    RequestId = State.Id, Stage = from, SourceTopic = source.Topic, RaisedAt = Timestamp.FromDateTimeOffset(now),
                 });
             }
             if (TransitionTable.IsTerminal(to)) ended = true;
@@ -312,13 +350,20 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         public void Ignore(Trigger trigger, string detail) =>
             history.Add(new HistoryEntry(now, trigger, State.Stage, State.Stage, Applied: false, Truncate(detail), source));
 
+        /// <summary>Records why the input is invalid on the timeline; the input is then dead-lettered.</summary>
+        public void Reject(Trigger trigger, string reason)
+        {
+            rejection = Truncate(reason);
+            Ignore(trigger, "rejected: " + reason);
+        }
+
         public void Publish(string topic, IMessage message) =>
             outbox.Add(new OutboundMessage(topic, State.Id, message, DerivedMessageId(source.MessageId, outbox.Count)));
 
         /// <summary>Releases <paramref name="planId"/>'s leases although the request does not end with this input.</summary>
         public void Release(string planId) => releasePlanId = planId;
 
-        public Decision Build() => new(State, history, outbox, created, ended, releasePlanId ?? (ended ? State.PlanId : null));
+        public Decision Build() => new(State, history, outbox, created, ended, releasePlanId ?? (ended ? State.PlanId : null), rejection);
 
         private string Truncate(string text) =>
             text.Length <= maxDetailLength ? text : text[..maxDetailLength] + "…";

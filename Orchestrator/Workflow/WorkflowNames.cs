@@ -5,19 +5,19 @@ namespace Orchestrator.Workflow;
 /// <summary>The seed's snake_case names for stages and triggers: what the database, API and metrics show.</summary>
 public static class WorkflowNames
 {
-    private static readonly Dictionary<Phase, string> StageNames = new()
+    private static readonly Dictionary<Stage, string> StageNames = new()
     {
-        [Phase.Idle] = "idle",
-        [Phase.PlanPhase] = "plan_phase",
-        [Phase.PlanReview] = "plan_review",
-        [Phase.CodePhase] = "code_phase",
-        [Phase.Build1] = "build1",
-        [Phase.TestPlan] = "test_plan",
-        [Phase.TestBuild] = "test_build",
-        [Phase.Build2] = "build2",
-        [Phase.Done] = "done",
-        [Phase.Regress] = "regress",
-        [Phase.Cancelled] = "cancelled",
+        [Stage.Idle] = "idle",
+        [Stage.PlanPhase] = "plan_phase",
+        [Stage.PlanReview] = "plan_review",
+        [Stage.CodePhase] = "code_phase",
+        [Stage.Build1] = "build1",
+        [Stage.TestPlan] = "test_plan",
+        [Stage.TestBuild] = "test_build",
+        [Stage.Build2] = "build2",
+        [Stage.Done] = "done",
+        [Stage.Regress] = "regress",
+        [Stage.Cancelled] = "cancelled",
     };
 
     private static readonly Dictionary<Trigger, string> TriggerNames = new()
@@ -44,25 +44,25 @@ public static class WorkflowNames
         [Trigger.Cancel] = "cancel",
     };
 
-    private static readonly Dictionary<string, Phase> StagesByName =
+    private static readonly Dictionary<string, Stage> StagesByName =
         StageNames.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
 
     private static readonly Dictionary<string, Trigger> TriggersByName =
         TriggerNames.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
 
-    public static IReadOnlyCollection<Phase> Stages => StageNames.Keys;
+    public static IReadOnlyCollection<Stage> Stages => StageNames.Keys;
 
     public static IReadOnlyCollection<string> StageNameList => StageNames.Values;
 
-    public static string Name(this Phase stage) =>
+    public static string Name(this Stage stage) =>
         StageNames.TryGetValue(stage, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown stage.");
 
     public static string Name(this Trigger trigger) =>
         TriggerNames.TryGetValue(trigger, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(trigger), trigger, "Unknown trigger.");
 
-    public static bool TryParseStage(string? name, out Phase stage) => StagesByName.TryGetValue(name ?? "", out stage);
+    public static bool TryParseStage(string? name, out Stage stage) => StagesByName.TryGetValue(name ?? "", out stage);
 
-    public static Phase ParseStage(string name) =>
+    public static Stage ParseStage(string name) =>
         TryParseStage(name, out var stage) ? stage : throw new FormatException($"'{name}' is not a stage name.");
 
     public static Trigger ParseTrigger(string name) =>

@@ -1,83 +1,38 @@
 using Contracts.Rag;
 using Google.Protobuf.WellKnownTypes;
-using Microsoft.AspNetCore.Routing;
+using Grpc.Core;
 using RagService.Repositories;
 using RagService.Search;
-using ServiceDefaults.Grpc;
 
 namespace RagService.Grpc;
 
 /// <summary>
-/// <c>rag.v1.Rag</c> over the unary gRPC transport. Errors map to status codes: bad fields → INVALID_ARGUMENT,
-/// unknown repository or missing working tree → NOT_FOUND, a tree outside the workspace roots → PERMISSION_DENIED,
-/// a repository that cannot be indexed → FAILED_PRECONDITION.
+/// <c>rag.v1.Rag</c> over <see cref="RepositoryCatalog"/>. Its exceptions become status codes in one place
+/// (<see cref="RagGrpcErrors"/>): bad fields → INVALID_ARGUMENT, unknown repository or missing working tree →
+/// NOT_FOUND, a tree outside the workspace roots → PERMISSION_DENIED, a repository that cannot be indexed →
+/// FAILED_PRECONDITION, Qdrant unreachable → UNAVAILABLE.
 /// </summary>
-public static class RagGrpcService
+public sealed class RagGrpcService(RepositoryCatalog catalog) : Contracts.Rag.Rag.RagBase
 {
-    public const string ServiceName = "rag.v1.Rag";
+    public override async Task<IndexStatus> IndexRepository(IndexRepositoryRequest request, ServerCallContext context) =>
+        ToStatus(await catalog.IndexAsync(request.Repo, request.Branch, request.Path, context.CancellationToken));
 
-    public static IEndpointRouteBuilder MapRagGrpc(this IEndpointRouteBuilder endpoints)
+    public override async Task<HybridSearchReply> HybridSearch(HybridSearchRequest request, ServerCallContext context)
     {
-        endpoints.MapGrpcService(ServiceName)
-            .MapUnary<IndexRepositoryRequest, IndexStatus>("IndexRepository", (request, context) => Guard(async () =>
-            {
-                var catalog = context.GetRequiredService<RepositoryCatalog>();
-                return ToStatus(await catalog.IndexAsync(request.Repo, request.Branch, request.Path, context.CancellationToken));
-            }))
-            .MapUnary<HybridSearchRequest, HybridSearchReply>("HybridSearch", (request, context) => Guard(async () =>
-            {
-                var catalog = context.GetRequiredService<RepositoryCatalog>();
-                var search = new SearchRequest(request.Query, request.HasK ? request.K : SearchLimits.DefaultK,
-                    request.HasAlpha ? request.Alpha : SearchLimits.DefaultAlpha, request.PathPrefix);
-                var response = await catalog.SearchAsync(request.Repo, request.Branch, search, context.CancellationToken);
-                return ToReply(response);
-            }))
-            .MapUnary<GetIndexStatusRequest, IndexStatus>("GetIndexStatus", (request, context) => Guard(() =>
-                Task.FromResult(ToStatus(context.GetRequiredService<RepositoryCatalog>().GetStatus(request.Repo, request.Branch)))))
-            .MapUnary<ResolvePathsRequest, ResolvePathsReply>("ResolvePaths", (request, context) => Guard(() =>
-            {
-                var resolved = context.GetRequiredService<RepositoryCatalog>().ResolvePaths(request.Repo, request.Branch, request.Paths);
-                var reply = new ResolvePathsReply();
-                reply.Paths.AddRange(resolved.Select(r => new PathResolution { Path = r.Path, Exists = r.Exists, Normalized = r.Normalized }));
-                return Task.FromResult(reply);
-            }));
-        return endpoints;
+        var search = new SearchRequest(request.Query, request.HasK ? request.K : SearchLimits.DefaultK,
+            request.HasAlpha ? request.Alpha : SearchLimits.DefaultAlpha, request.PathPrefix);
+        return ToReply(await catalog.SearchAsync(request.Repo, request.Branch, search, context.CancellationToken));
     }
 
-    private static async Task<T> Guard<T>(Func<Task<T>> handler)
+    public override Task<IndexStatus> GetIndexStatus(GetIndexStatusRequest request, ServerCallContext context) =>
+        Task.FromResult(ToStatus(catalog.GetStatus(request.Repo, request.Branch)));
+
+    public override Task<ResolvePathsReply> ResolvePaths(ResolvePathsRequest request, ServerCallContext context)
     {
-        try
-        {
-            return await handler();
-        }
-        catch (InvalidSearchRequestException e)
-        {
-            throw new RpcException(GrpcStatusCode.InvalidArgument, e.Message);
-        }
-        catch (InvalidRepositoryRequestException e)
-        {
-            throw new RpcException(GrpcStatusCode.InvalidArgument, e.Message);
-        }
-        catch (RepositoryNotFoundException e)
-        {
-            throw new RpcException(GrpcStatusCode.NotFound, e.Message);
-        }
-        catch (DirectoryNotFoundException e)
-        {
-            throw new RpcException(GrpcStatusCode.NotFound, e.Message);
-        }
-        catch (WorkspaceAccessDeniedException e)
-        {
-            throw new RpcException(GrpcStatusCode.PermissionDenied, e.Message);
-        }
-        catch (RepositoryUnavailableException e)
-        {
-            throw new RpcException(GrpcStatusCode.FailedPrecondition, e.Message);
-        }
-        catch (QdrantUnavailableException e)
-        {
-            throw new RpcException(GrpcStatusCode.Unavailable, e.Message);
-        }
+        var reply = new ResolvePathsReply();
+        reply.Paths.AddRange(catalog.ResolvePaths(request.Repo, request.Branch, request.Paths)
+            .Select(r => new PathResolution { Path = r.Path, Exists = r.Exists, Normalized = r.Normalized }));
+        return Task.FromResult(reply);
     }
 
     private static IndexStatus ToStatus(RegisteredRepository repository)

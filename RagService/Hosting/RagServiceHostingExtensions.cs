@@ -62,13 +62,16 @@ public static class RagServiceHostingExtensions
             services.AddSingleton<IRepositoryStore, InMemoryRepositoryStore>();
         }
         services.AddHostedService<RagIndexLoader>();
+
+        builder.AddGrpcServer(Contracts.Rag.Rag.Descriptor);
+        services.Configure<GrpcErrorOptions>(RagGrpcErrors.Map);
         return builder;
     }
 
     public static WebApplication MapRagService(this WebApplication app)
     {
-        app.MapRagGrpc();
-        app.MapGrpcHealth();
+        app.MapGrpcService<RagGrpcService>();
+        app.MapGrpcDefaults();
         return app;
     }
 }

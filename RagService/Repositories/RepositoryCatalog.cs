@@ -53,6 +53,7 @@ public sealed class RepositoryCatalog(
         ValidateName(branch, "branch", required: false);
         if (string.IsNullOrWhiteSpace(path)) throw new InvalidRepositoryRequestException("path is empty; give the absolute path of the working tree to index.");
         if (path.Length > MaxWorkspacePathLength) throw new InvalidRepositoryRequestException($"path has {path.Length} characters; the limit is {MaxWorkspacePathLength}.");
+        if (path.IndexOfAny(Path.GetInvalidPathChars()) >= 0) throw new InvalidRepositoryRequestException("path contains a NUL or another character no file path may hold.");
         var canonical = roots.Authorize(path);
         if (!Directory.Exists(canonical)) throw new DirectoryNotFoundException($"The working tree '{path}' does not exist; check out the repository there first.");
 

@@ -1,7 +1,7 @@
 using Contracts.Rag;
 using RequestPlanner.Planning;
 using RequestPlanner.Planning.Validation;
-using ServiceDefaults.Grpc;
+using RagClient = Contracts.Rag.Rag.RagClient;
 
 namespace RequestPlanner.Clients;
 
@@ -9,14 +9,13 @@ namespace RequestPlanner.Clients;
 /// <c>rag.v1.Rag/ResolvePaths</c>: which of a plan's paths exist in the indexed working tree. A path RagService
 /// cannot normalise counts as missing. Failures propagate (a plan cannot be validated without the answer).
 /// </summary>
-public sealed class RagPathResolver(GrpcClient rag, PlannerOptions options) : IPathResolver
+public sealed class RagPathResolver(RagClient rag, PlannerOptions options, TimeProvider clock) : IPathResolver
 {
     public async Task<IReadOnlySet<string>> ExistingAsync(string repo, string branch, IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
     {
         var request = new ResolvePathsRequest { Repo = repo, Branch = branch };
         request.Paths.AddRange(paths);
-        var reply = await rag.UnaryAsync<ResolvePathsRequest, ResolvePathsReply>(
-            RagContextRetriever.Service, "ResolvePaths", request, options.DependencyTimeout, cancellationToken);
+        var reply = await rag.ResolvePathsAsync(request, deadline: options.DeadlineFrom(clock), cancellationToken: cancellationToken);
 
         var existing = new HashSet<string>(StringComparer.Ordinal);
         foreach (var resolution in reply.Paths.Where(p => p.Exists))

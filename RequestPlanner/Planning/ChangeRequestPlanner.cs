@@ -1,3 +1,4 @@
+using System.Globalization;
 using Contracts.Core;
 using Contracts.Rag;
 using Contracts.Srm;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using RequestPlanner.Planning.Requests;
 using RequestPlanner.Planning.Reservations;
 using RequestPlanner.Planning.Retrieval;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 
 namespace RequestPlanner.Planning;
 
@@ -94,18 +95,18 @@ public sealed class ChangeRequestPlanner(
         {
             reply = await reserver.ReserveBatchAsync(request, cancellationToken);
         }
-        catch (RpcException e) when (e.Status == GrpcStatusCode.InvalidArgument)
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
         {
             // Srm judged the symbols themselves invalid: retrying the same plan cannot help.
             plan.Status = PlanStatus.Failed;
-            plan.Errors.Add($"Srm refused to reserve the plan's symbols: {e.Detail}");
+            plan.Errors.Add($"Srm refused to reserve the plan's symbols: {e.Status.Detail}");
             return;
         }
 
         if (reply.Granted)
         {
             plan.Status = PlanStatus.Ready;
-            plan.ReservedLeaseIds.AddRange(reply.Leases.Select(l => l.LeaseId).Order());
+            plan.ReservedLeaseIds.AddRange(reply.Leases.Select(l => l.LeaseId).Order().Select(id => id.ToString(CultureInfo.InvariantCulture)));
             return;
         }
 

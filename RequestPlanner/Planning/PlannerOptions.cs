@@ -17,6 +17,9 @@ public sealed class PlannerOptions
     public int RetrievalMaxFiles { get; set; } = 3;
     /// <summary>Deadline of one call to RagService or Srm.</summary>
     public TimeSpan DependencyTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The gRPC deadline of a call to RagService or Srm started now.</summary>
+    public DateTime DeadlineFrom(TimeProvider clock) => clock.GetUtcNow().UtcDateTime + DependencyTimeout;
     /// <summary>Branch assumed when a request leaves it empty.</summary>
     public string DefaultBranch { get; set; } = "main";
 

@@ -1,4 +1,6 @@
 using Contracts;
+using Contracts.Rag;
+using Contracts.Srm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -36,11 +38,12 @@ public static class RequestPlannerHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PlannerMetrics>();
 
-        services.AddGrpcClient(SrmServiceName);
-        services.AddGrpcClient(RagServiceName);
-        services.AddSingleton<IContextRetriever>(sp => ActivatorUtilities.CreateInstance<RagContextRetriever>(sp, sp.GetRequiredKeyedService<GrpcClient>(RagServiceName)));
-        services.AddSingleton<IPathResolver>(sp => ActivatorUtilities.CreateInstance<RagPathResolver>(sp, sp.GetRequiredKeyedService<GrpcClient>(RagServiceName)));
-        services.AddSingleton<ISymbolReserver>(sp => ActivatorUtilities.CreateInstance<SrmSymbolReserver>(sp, sp.GetRequiredKeyedService<GrpcClient>(SrmServiceName)));
+        // http://srm and http://ragservice resolve through service discovery (services__srm__http__0), as Aspire injects it.
+        services.AddGrpcServiceClient<Srm.SrmClient>(SrmServiceName, Srm.Descriptor);
+        services.AddGrpcServiceClient<Rag.RagClient>(RagServiceName, Rag.Descriptor);
+        services.AddSingleton<IContextRetriever, RagContextRetriever>();
+        services.AddSingleton<IPathResolver, RagPathResolver>();
+        services.AddSingleton<ISymbolReserver, SrmSymbolReserver>();
 
         services.AddSingleton<PlanValidator>();
         services.AddSingleton(new PlanPromptBuilder(planner.PromptTokenBudget));

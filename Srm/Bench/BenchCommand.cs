@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Contracts.Srm;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
+using SrmClient = Contracts.Srm.Srm.SrmClient;
 
 namespace Srm.Bench;
 
@@ -15,8 +16,6 @@ namespace Srm.Bench;
 /// </summary>
 public static class BenchCommand
 {
-    private const string Service = "srm.v1.Srm";
-
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         BenchOptions options;
@@ -30,14 +29,8 @@ public static class BenchCommand
             return 2;
         }
 
-        using var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var http = new HttpClient(handler)
-        {
-            BaseAddress = options.Url,
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        var client = new GrpcClient(http);
+        using var channel = GrpcChannel.ForAddress(options.Url);
+        var client = new SrmClient(channel);
         var repo = "bench-" + Guid.NewGuid().ToString("N")[..12];
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -58,9 +51,9 @@ public static class BenchCommand
                 Console.WriteLine(batch.Format());
             }
         }
-        catch (RpcException e) when (e.Status == GrpcStatusCode.Unavailable)
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
         {
-            await Console.Error.WriteLineAsync($"Cannot reach the Srm at {options.Url}: {e.Detail}. Start it first (dotnet run --project Srm).");
+            await Console.Error.WriteLineAsync($"Cannot reach the Srm at {options.Url}: {e.Status.Detail}. Start it first (dotnet run --project Srm).");
             return 1;
         }
 
@@ -109,7 +102,7 @@ public static class BenchCommand
     }
 
     private static async Task<(CallOutcome, TimeSpan)> SingleAsync(
-        GrpcClient client, string repo, int clientId, Random random, BenchOptions options, CancellationToken cancellationToken)
+        SrmClient client, string repo, int clientId, Random random, BenchOptions options, CancellationToken cancellationToken)
     {
         var symbol = random.Next(options.Symbols);
         var request = new ReserveRequest
@@ -125,24 +118,23 @@ public static class BenchCommand
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var reply = await client.UnaryAsync<ReserveRequest, ReserveReply>(Service, "Reserve", request, cancellationToken: cancellationToken);
+            var reply = await client.ReserveAsync(request, deadline: Deadline(), cancellationToken: cancellationToken);
             var latency = Stopwatch.GetElapsedTime(started);
-            await client.UnaryAsync<ReleaseRequest, ReleaseReply>(Service, "Release", new ReleaseRequest { LeaseId = reply.LeaseId },
-                cancellationToken: cancellationToken);
+            await client.ReleaseAsync(new ReleaseRequest { LeaseId = reply.LeaseId }, deadline: Deadline(), cancellationToken: cancellationToken);
             return (CallOutcome.Granted, latency);
         }
-        catch (RpcException e) when (e.Status == GrpcStatusCode.Aborted)
+        catch (RpcException e) when (e.StatusCode == StatusCode.Aborted)
         {
             return (CallOutcome.Conflict, Stopwatch.GetElapsedTime(started));
         }
-        catch (RpcException e) when (e.Status != GrpcStatusCode.Unavailable)
+        catch (RpcException e) when (e.StatusCode != StatusCode.Unavailable)
         {
             return (CallOutcome.Error, Stopwatch.GetElapsedTime(started));
         }
     }
 
     private static async Task<(CallOutcome, TimeSpan)> BatchAsync(
-        GrpcClient client, string repo, int clientId, Random random, BenchOptions options, CancellationToken cancellationToken)
+        SrmClient client, string repo, int clientId, Random random, BenchOptions options, CancellationToken cancellationToken)
     {
         var planId = $"bench-batch-{clientId}";
         var request = new ReserveBatchRequest { PlanId = planId, TtlSec = options.TtlSeconds };
@@ -163,21 +155,21 @@ public static class BenchCommand
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var reply = await client.UnaryAsync<ReserveBatchRequest, ReserveBatchReply>(Service, "ReserveBatch", request,
-                cancellationToken: cancellationToken);
+            var reply = await client.ReserveBatchAsync(request, deadline: Deadline(), cancellationToken: cancellationToken);
             var latency = Stopwatch.GetElapsedTime(started);
             if (!reply.Granted)
             {
                 return (CallOutcome.Conflict, latency);
             }
 
-            await client.UnaryAsync<ReleasePlanRequest, ReleasePlanReply>(Service, "ReleasePlan", new ReleasePlanRequest { PlanId = planId },
-                cancellationToken: cancellationToken);
+            await client.ReleasePlanAsync(new ReleasePlanRequest { PlanId = planId }, deadline: Deadline(), cancellationToken: cancellationToken);
             return (CallOutcome.Granted, latency);
         }
-        catch (RpcException e) when (e.Status != GrpcStatusCode.Unavailable)
+        catch (RpcException e) when (e.StatusCode != StatusCode.Unavailable)
         {
             return (CallOutcome.Error, Stopwatch.GetElapsedTime(started));
         }
     }
+
+    private static DateTime Deadline() => TimeProvider.System.GetUtcNow().UtcDateTime.AddSeconds(30);
 }

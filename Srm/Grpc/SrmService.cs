@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Contracts.Srm;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Npgsql;
-using ServiceDefaults.Grpc;
 using Srm.Leases;
 using Srm.Telemetry;
 using Srm.Validation;
@@ -16,20 +16,20 @@ namespace Srm.Grpc;
 /// stale lease id, NOT_FOUND for a lease id never granted, UNAVAILABLE when the database is transiently
 /// unreachable), and records metrics and traces.
 /// </summary>
-public sealed class SrmService(LeaseStore store, SrmTelemetry telemetry)
+public sealed class SrmService(LeaseStore store, SrmTelemetry telemetry) : Contracts.Srm.Srm.SrmBase
 {
-    public Task<ReserveReply> ReserveAsync(ReserveRequest request, CancellationToken cancellationToken) =>
+    public override Task<ReserveReply> Reserve(ReserveRequest request, ServerCallContext context) =>
         RunAsync("Reserve", countsReservations: true, async activity =>
         {
             var valid = RequestValidator.Reserve(request);
             Tag(activity, valid);
-            var result = await store.ReserveAsync(valid.PlanId, valid.TtlSeconds, valid.Items, cancellationToken);
+            var result = await store.ReserveAsync(valid.PlanId, valid.TtlSeconds, valid.Items, context.CancellationToken);
             if (!result.Granted)
             {
                 var conflict = result.Conflicts[0];
                 Record(activity, "Reserve", ReservationResultKind.Conflict);
                 activity?.SetTag("srm.holder_plan_id", conflict.HolderPlanId);
-                throw new RpcException(GrpcStatusCode.Aborted, LeaseMessages.Describe(conflict));
+                throw new RpcException(new Status(StatusCode.Aborted, LeaseMessages.Describe(conflict)));
             }
 
             var granted = result.Leases[0];
@@ -42,12 +42,12 @@ public sealed class SrmService(LeaseStore store, SrmTelemetry telemetry)
             };
         });
 
-    public Task<ReserveBatchReply> ReserveBatchAsync(ReserveBatchRequest request, CancellationToken cancellationToken) =>
+    public override Task<ReserveBatchReply> ReserveBatch(ReserveBatchRequest request, ServerCallContext context) =>
         RunAsync("ReserveBatch", countsReservations: true, async activity =>
         {
             var valid = RequestValidator.ReserveBatch(request);
             Tag(activity, valid);
-            var result = await store.ReserveAsync(valid.PlanId, valid.TtlSeconds, valid.Items, cancellationToken);
+            var result = await store.ReserveAsync(valid.PlanId, valid.TtlSeconds, valid.Items, context.CancellationToken);
             var reply = new ReserveBatchReply { Granted = result.Granted };
             if (result.Granted)
             {
@@ -64,44 +64,44 @@ public sealed class SrmService(LeaseStore store, SrmTelemetry telemetry)
             return reply;
         });
 
-    public Task<RenewReply> RenewAsync(RenewRequest request, CancellationToken cancellationToken) =>
+    public override Task<RenewReply> Renew(RenewRequest request, ServerCallContext context) =>
         RunAsync("Renew", countsReservations: false, async activity =>
         {
             var (leaseId, ttlSeconds) = RequestValidator.Renew(request);
             activity?.SetTag("srm.lease_id", leaseId);
-            var expiresAt = await store.RenewAsync(leaseId, ttlSeconds, cancellationToken)
-                ?? throw await RefusalAsync(leaseId, "renew", cancellationToken);
+            var expiresAt = await store.RenewAsync(leaseId, ttlSeconds, context.CancellationToken)
+                ?? throw await RefusalAsync(leaseId, "renew", context.CancellationToken);
             return new RenewReply { ExpiresAt = Timestamp.FromDateTimeOffset(expiresAt) };
         });
 
-    public Task<ReleaseReply> ReleaseAsync(ReleaseRequest request, CancellationToken cancellationToken) =>
+    public override Task<ReleaseReply> Release(ReleaseRequest request, ServerCallContext context) =>
         RunAsync("Release", countsReservations: false, async activity =>
         {
             var leaseId = RequestValidator.Release(request);
             activity?.SetTag("srm.lease_id", leaseId);
-            if (!await store.ReleaseAsync(leaseId, cancellationToken))
+            if (!await store.ReleaseAsync(leaseId, context.CancellationToken))
             {
-                throw await RefusalAsync(leaseId, "release", cancellationToken);
+                throw await RefusalAsync(leaseId, "release", context.CancellationToken);
             }
 
             return new ReleaseReply { Released = true };
         });
 
-    public Task<ReleasePlanReply> ReleasePlanAsync(ReleasePlanRequest request, CancellationToken cancellationToken) =>
+    public override Task<ReleasePlanReply> ReleasePlan(ReleasePlanRequest request, ServerCallContext context) =>
         RunAsync("ReleasePlan", countsReservations: false, async activity =>
         {
             var planId = RequestValidator.ReleasePlan(request);
             activity?.SetTag("srm.plan_id", planId);
-            var released = await store.ReleasePlanAsync(planId, cancellationToken);
+            var released = await store.ReleasePlanAsync(planId, context.CancellationToken);
             activity?.SetTag("srm.released", released);
             return new ReleasePlanReply { Released = released };
         });
 
-    public Task<ListLeasesReply> ListLeasesAsync(ListLeasesRequest request, CancellationToken cancellationToken) =>
+    public override Task<ListLeasesReply> ListLeases(ListLeasesRequest request, ServerCallContext context) =>
         RunAsync("ListLeases", countsReservations: false, async _ =>
         {
             var query = RequestValidator.ListLeases(request);
-            var page = await store.ListAsync(query, cancellationToken);
+            var page = await store.ListAsync(query, context.CancellationToken);
             var reply = new ListLeasesReply
             {
                 NextPageToken = page.NextAfterLeaseId?.ToString(CultureInfo.InvariantCulture) ?? "",
@@ -113,51 +113,51 @@ public sealed class SrmService(LeaseStore store, SrmTelemetry telemetry)
     private async Task<RpcException> RefusalAsync(long leaseId, string operation, CancellationToken cancellationToken)
     {
         var status = await store.GetStatusAsync(leaseId, cancellationToken);
-        var code = status.Fate == LeaseFate.Unknown ? GrpcStatusCode.NotFound : GrpcStatusCode.FailedPrecondition;
-        return new RpcException(code, LeaseMessages.Describe(status, operation));
+        var code = status.Fate == LeaseFate.Unknown ? StatusCode.NotFound : StatusCode.FailedPrecondition;
+        return new RpcException(new Status(code, LeaseMessages.Describe(status, operation)));
     }
 
     private async Task<T> RunAsync<T>(string method, bool countsReservations, Func<Activity?, Task<T>> body)
     {
         using var activity = SrmTelemetry.ActivitySource.StartActivity($"srm.v1.Srm/{method}");
         var started = Stopwatch.GetTimestamp();
-        var status = GrpcStatusCode.OK;
+        var status = StatusCode.OK;
         try
         {
             return await body(activity);
         }
         catch (InvalidFieldException invalid)
         {
-            status = GrpcStatusCode.InvalidArgument;
+            status = StatusCode.InvalidArgument;
             if (countsReservations)
             {
                 telemetry.RecordReservation(method, ReservationResultKind.Invalid);
             }
 
             activity?.SetTag("srm.invalid_field", invalid.Field);
-            throw new RpcException(GrpcStatusCode.InvalidArgument, invalid.Message);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, invalid.Message));
         }
         catch (RpcException refused)
         {
-            status = refused.Status;
+            status = refused.StatusCode;
             throw;
         }
         catch (NpgsqlException database) when (database.IsTransient)
         {
             // Retrying is safe: a reservation repeated by the same plan returns the same lease.
-            status = GrpcStatusCode.Unavailable;
-            throw new RpcException(GrpcStatusCode.Unavailable,
-                "The lease database is unreachable or busy. Retry the call shortly; repeating a reservation with the same plan id is safe.", database);
+            status = StatusCode.Unavailable;
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                "The lease database is unreachable or busy. Retry the call shortly; repeating a reservation with the same plan id is safe.", database));
         }
         catch (Exception)
         {
-            status = GrpcStatusCode.Internal;
+            status = StatusCode.Internal;
             throw;
         }
         finally
         {
             activity?.SetTag("rpc.grpc.status_code", (int)status);
-            if (status is not GrpcStatusCode.OK and not GrpcStatusCode.Aborted)
+            if (status is not StatusCode.OK and not StatusCode.Aborted)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, status.ToString());
             }

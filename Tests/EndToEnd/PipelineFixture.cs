@@ -8,7 +8,9 @@ using Contracts.Rag;
 using Contracts.Srm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using ServiceDefaults.Grpc;
+using Grpc.Net.Client;
+using RagClient = Contracts.Rag.Rag.RagClient;
+using SrmClient = Contracts.Srm.Srm.SrmClient;
 using ServiceDefaults.Kafka;
 
 namespace Tests.EndToEnd;
@@ -32,9 +34,9 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public HttpClient Orchestrator { get; private set; } = null!;
 
-    public GrpcClient Srm { get; private set; } = null!;
+    public SrmClient Srm { get; private set; } = null!;
 
-    public GrpcClient Rag { get; private set; } = null!;
+    public RagClient Rag { get; private set; } = null!;
 
     public KafkaPublisher Publisher { get; private set; } = null!;
 
@@ -63,8 +65,8 @@ public sealed class PipelineFixture : IAsyncLifetime
 
         Orchestrator = App.CreateHttpClient("orchestrator");
         Orchestrator.Timeout = TimeSpan.FromSeconds(30);
-        Srm = new GrpcClient(new HttpClient { BaseAddress = App.GetEndpoint("srm", "http") });
-        Rag = new GrpcClient(new HttpClient { BaseAddress = App.GetEndpoint("ragservice", "http") });
+        Srm = new SrmClient(GrpcChannel.ForAddress(App.GetEndpoint("srm", "http")));
+        Rag = new RagClient(GrpcChannel.ForAddress(App.GetEndpoint("ragservice", "http")));
         Publisher = new KafkaPublisher((await App.GetConnectionStringAsync("kafka"))!, NullLogger<KafkaPublisher>.Instance);
     }
 
@@ -101,8 +103,7 @@ public sealed class PipelineFixture : IAsyncLifetime
     }
 
     private Task<IndexStatus> IndexAsync(string branch) =>
-        Rag.UnaryAsync<IndexRepositoryRequest, IndexStatus>("rag.v1.Rag", "IndexRepository",
-            new IndexRepositoryRequest { Repo = Repository, Branch = branch, Path = Repository }, TimeSpan.FromMinutes(2));
+        Rag.IndexRepositoryAsync(new IndexRepositoryRequest { Repo = Repository, Branch = branch, Path = Repository }, deadline: DateTime.UtcNow + TimeSpan.FromMinutes(2)).ResponseAsync;
 
     /// <summary>Indexes the sample repository as <paramref name="branch"/> (leases are per branch), then submits over HTTP.</summary>
     public async Task<string> SubmitAsync(string branch, string description)
@@ -152,8 +153,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         WaitForAsync(id, r => r.GetProperty("stage").GetString() == stage, stage, timeout);
 
     public async Task<IReadOnlyList<Lease>> LeasesOfPlanAsync(string planId) =>
-        (await Srm.UnaryAsync<ListLeasesRequest, ListLeasesReply>("srm.v1.Srm", "ListLeases",
-            new ListLeasesRequest { PlanId = planId, PageSize = 100 })).Leases;
+        (await Srm.ListLeasesAsync(new ListLeasesRequest { PlanId = planId, PageSize = 100 }).ResponseAsync).Leases;
 }
 
 [CollectionDefinition(Name)]

@@ -1,6 +1,6 @@
 using Aspire.Hosting.Testing;
-using Contracts.Health;
-using ServiceDefaults.Grpc;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace Tests.EndToEnd;
 
@@ -36,11 +36,11 @@ public sealed class ServiceEndpointsTests(PipelineFixture pipeline)
     [InlineData("ragservice", "rag.v1.Rag")]
     public async Task Grpc_service_answers_the_standard_health_check(string name, string service)
     {
-        var client = new GrpcClient(new HttpClient { BaseAddress = pipeline.App.GetEndpoint(name, "http") });
+        using var channel = GrpcChannel.ForAddress(pipeline.App.GetEndpoint(name, "http"));
+        var client = new Health.HealthClient(channel);
         foreach (var asked in new[] { "", service })
         {
-            var reply = await client.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(GrpcHealthEndpoints.ServiceName, "Check",
-                new HealthCheckRequest { Service = asked }, TimeSpan.FromSeconds(10));
+            var reply = await client.CheckAsync(new HealthCheckRequest { Service = asked }, deadline: DateTime.UtcNow.AddSeconds(10));
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
         }
     }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ServiceDefaults.Grpc;
+using Grpc.Net.Client;
 
 namespace Tests.Infrastructure;
 
@@ -19,6 +19,7 @@ namespace Tests.Infrastructure;
 public sealed class KestrelTestHost : IAsyncDisposable
 {
     private readonly HttpProtocols _protocols;
+    private readonly List<GrpcChannel> _channels = [];
 
     private KestrelTestHost(WebApplication app, Uri address, HttpProtocols protocols)
     {
@@ -72,11 +73,18 @@ public sealed class KestrelTestHost : IAsyncDisposable
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
 
-    public GrpcClient CreateGrpcClient(GrpcTransportOptions? options = null) => new(CreateHttpClient(), options);
+    /// <summary>A gRPC channel to this host, disposed with it.</summary>
+    public GrpcChannel CreateChannel()
+    {
+        var channel = GrpcChannel.ForAddress(Address);
+        _channels.Add(channel);
+        return channel;
+    }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        foreach (var channel in _channels) channel.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
     }

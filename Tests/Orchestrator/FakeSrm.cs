@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using Contracts.Srm;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ServiceDefaults.Grpc;
 
 namespace Tests.Orchestrator;
 
@@ -17,13 +18,11 @@ namespace Tests.Orchestrator;
 /// </summary>
 public sealed class FakeSrm : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private WebApplication app = null!;
     private readonly ConcurrentDictionary<long, Lease> leases = new();
     private readonly Lock gate = new();
     private long nextLeaseId = 100;
     private int failuresLeft;
-
-    private FakeSrm(WebApplication app) => this.app = app;
 
     public ConcurrentQueue<string> ReleaseCalls { get; } = new();
 
@@ -55,26 +54,12 @@ public sealed class FakeSrm : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var srm = new FakeSrm(app);
-        app.MapGrpcService("srm.v1.Srm")
-            .MapUnary<ReleasePlanRequest, ReleasePlanReply>("ReleasePlan", (request, call) =>
-            {
-                srm.ReleaseCalls.Enqueue(request.PlanId);
-                // As Srm does: its validator answers INVALID_ARGUMENT, and no retry can change that.
-                if (request.PlanId.Length == 0 || srm.rejected.ContainsKey(request.PlanId))
-                    throw new RpcException(GrpcStatusCode.InvalidArgument, request.PlanId.Length == 0 ? "plan_id is required" : $"plan_id '{request.PlanId}' is malformed");
-                if (Interlocked.Decrement(ref srm.failuresLeft) >= 0)
-                    throw new RpcException(GrpcStatusCode.Unavailable, "srm is restarting");
-                var released = srm.LeasesOf(request.PlanId).Count(l => srm.leases.TryRemove(l.LeaseId, out _));
-                return Task.FromResult(new ReleasePlanReply { Released = Math.Max(released, 1) });
-            })
-            .MapUnary<ReserveBatchRequest, ReserveBatchReply>("ReserveBatch", (request, _) => Task.FromResult(srm.Reserve(request)))
-            .MapUnary<ReleaseRequest, ReleaseReply>("Release", (request, call) =>
-                Task.FromResult(new ReleaseReply { Released = srm.leases.TryRemove(request.LeaseId, out _) }))
-            .MapUnary<ListLeasesRequest, ListLeasesReply>("ListLeases", (request, _) =>
-                Task.FromResult(new ListLeasesReply { Leases = { srm.LeasesOf(request.PlanId) } }));
-        await app.StartAsync();
+        var srm = new FakeSrm();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(new Service(srm));
+        srm.app = builder.Build();
+        srm.app.MapGrpcService<Service>();
+        await srm.app.StartAsync();
         return srm;
     }
 
@@ -107,5 +92,30 @@ public sealed class FakeSrm : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+
+    private sealed class Service(FakeSrm srm) : Contracts.Srm.Srm.SrmBase
+    {
+        public override Task<ReleasePlanReply> ReleasePlan(ReleasePlanRequest request, ServerCallContext context)
+        {
+            srm.ReleaseCalls.Enqueue(request.PlanId);
+            // As Srm does: its validator answers INVALID_ARGUMENT, and no retry can change that.
+            if (request.PlanId.Length == 0 || srm.rejected.ContainsKey(request.PlanId))
+                throw new RpcException(new Status(StatusCode.InvalidArgument,
+                    request.PlanId.Length == 0 ? "plan_id is required" : $"plan_id '{request.PlanId}' is malformed"));
+            if (Interlocked.Decrement(ref srm.failuresLeft) >= 0)
+                throw new RpcException(new Status(StatusCode.Unavailable, "srm is restarting"));
+            var released = srm.LeasesOf(request.PlanId).Count(l => srm.leases.TryRemove(l.LeaseId, out _));
+            return Task.FromResult(new ReleasePlanReply { Released = Math.Max(released, 1) });
+        }
+
+        public override Task<ReserveBatchReply> ReserveBatch(ReserveBatchRequest request, ServerCallContext context) =>
+            Task.FromResult(srm.Reserve(request));
+
+        public override Task<ReleaseReply> Release(ReleaseRequest request, ServerCallContext context) =>
+            Task.FromResult(new ReleaseReply { Released = srm.leases.TryRemove(request.LeaseId, out _) });
+
+        public override Task<ListLeasesReply> ListLeases(ListLeasesRequest request, ServerCallContext context) =>
+            Task.FromResult(new ListLeasesReply { Leases = { srm.LeasesOf(request.PlanId) } });
     }
 }

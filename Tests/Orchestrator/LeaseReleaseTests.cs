@@ -22,7 +22,7 @@ public sealed class LeaseReleaseTests(PostgresFixture postgres) : IClassFixture<
             (await harness.Queries.LeaseReleaseAsync("plan-" + refused, default))?.GaveUpAt is not null, "the worker to give up on the refused release");
 
         var note = (await harness.TimelineAsync(refused))[^1].Entry;
-        Assert.Equal((Trigger.ReleaseFail, Phase.Regress, Phase.Regress, false), (note.Trigger, note.From, note.To, note.Applied));
+        Assert.Equal((Trigger.ReleaseFail, Stage.Regress, Stage.Regress, false), (note.Trigger, note.From, note.To, note.Applied));
         Assert.Contains("InvalidArgument", note.Detail);
         Assert.Contains("plan-" + refused, note.Detail);
 
@@ -37,10 +37,10 @@ public sealed class LeaseReleaseTests(PostgresFixture postgres) : IClassFixture<
 
     private static async Task RegressAsync(OrchestratorHarness harness, string id)
     {
-        await harness.WaitForStageAsync(id, Phase.PlanPhase);
+        await harness.WaitForStageAsync(id, Stage.PlanPhase);
         await harness.PublishAsync(Topics.PlanOut, id, ReadyPlan(id, steps: 1));
-        await harness.WaitForStageAsync(id, Phase.CodePhase);
+        await harness.WaitForStageAsync(id, Stage.CodePhase);
         await harness.PublishAsync(Topics.CommitResultOut, id, Commit(id, 1, success: false));
-        await harness.WaitForStageAsync(id, Phase.Regress);
+        await harness.WaitForStageAsync(id, Stage.Regress);
     }
 }

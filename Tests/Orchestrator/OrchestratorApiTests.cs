@@ -84,7 +84,7 @@ public sealed class OrchestratorApiTests(PostgresFixture postgres) : IClassFixtu
         Assert.Equal("code_phase", details.GetProperty("stage").GetString());
         Assert.Equal(2, details.GetProperty("plan").GetProperty("steps").GetArrayLength());
         Assert.Equal("src/file0.cs", details.GetProperty("plan").GetProperty("steps")[0].GetProperty("path").GetString());
-        Assert.Equal(41, details.GetProperty("leases").GetProperty("reservedLeaseIds")[0].GetInt64());
+        Assert.Equal("41", details.GetProperty("leases").GetProperty("reservedLeaseIds")[0].GetString());
         Assert.Equal("held", details.GetProperty("leases").GetProperty("release").GetString());
         Assert.Equal(["crq", "plan"], details.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("trigger").GetString()));
         Assert.Empty(details.GetProperty("tickets").EnumerateArray());

@@ -22,11 +22,11 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
     {
         await using var harness = await OrchestratorHarness.StartAsync(postgres, "duplicates");
         var id = await harness.SubmitAsync();
-        await harness.WaitForStageAsync(id, Phase.PlanPhase);
+        await harness.WaitForStageAsync(id, Stage.PlanPhase);
 
         // Every agent message is delivered twice with the same message id (a producer retry, a redelivery).
         var sent = new List<(string Topic, IMessage Message, string MessageId)>();
-        async Task SendTwice(string topic, IMessage message, Phase next)
+        async Task SendTwice(string topic, IMessage message, Stage next)
         {
             var messageId = Guid.NewGuid().ToString();
             sent.Add((topic, message, messageId));
@@ -34,12 +34,12 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
             await harness.PublishAsync(topic, id, message, messageId);
             await harness.WaitForStageAsync(id, next);
         }
-        await SendTwice(Topics.PlanOut, ReadyPlan(id, steps: 1), Phase.CodePhase);
-        await SendTwice(Topics.CommitResultOut, Commit(id, 1), Phase.Build1);
-        await SendTwice(Topics.BuildReportOut, Build(id, buildId: "b1"), Phase.TestPlan);
-        await SendTwice(Topics.TestSpecOut, Spec(id), Phase.TestBuild);
-        await SendTwice(Topics.GeneratedTestsOut, Generated(id), Phase.Build2);
-        await SendTwice(Topics.BuildReportOut, Build(id, buildId: "b2"), Phase.Done);
+        await SendTwice(Topics.PlanOut, ReadyPlan(id, steps: 1), Stage.CodePhase);
+        await SendTwice(Topics.CommitResultOut, Commit(id, 1), Stage.Build1);
+        await SendTwice(Topics.BuildReportOut, Build(id, buildId: "b1"), Stage.TestPlan);
+        await SendTwice(Topics.TestSpecOut, Spec(id), Stage.TestBuild);
+        await SendTwice(Topics.GeneratedTestsOut, Generated(id), Stage.Build2);
+        await SendTwice(Topics.BuildReportOut, Build(id, buildId: "b2"), Stage.Done);
         await OrchestratorHarness.WaitUntilAsync(async () =>
             await harness.CountAsync("SELECT count(*) FROM inbox WHERE request_id = $1 AND topic <> $2", id, Topics.ChangeRequestIn) == sent.Count, "the inbox to record each message once");
         var timeline = await harness.TimelineAsync(id);
@@ -51,8 +51,8 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
         await OrchestratorHarness.WaitUntilAsync(async () => (await harness.TimelineAsync(id)).Count == 7 + sent.Count, "the stale messages to be recorded");
         var after = await harness.TimelineAsync(id);
         Assert.All(after.Skip(7), t => Assert.False(t.Entry.Applied));
-        Assert.All(after.Skip(7), t => Assert.Equal(Phase.Done, t.Entry.From));
-        Assert.Equal(Phase.Done, (await harness.Queries.GetAsync(id, default))!.Stage);
+        Assert.All(after.Skip(7), t => Assert.Equal(Stage.Done, t.Entry.From));
+        Assert.Equal(Stage.Done, (await harness.Queries.GetAsync(id, default))!.Stage);
 
         // Nothing was published twice.
         await OrchestratorHarness.WaitUntilAsync(async () => await harness.Queries.UnpublishedCountAsync(default) == 0, "the outbox to drain");
@@ -75,7 +75,7 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
 
         await harness.PublishAsync(Topics.ChangeRequestIn, id, Request(id));
 
-        var coding = await harness.WaitForStageAsync(id, Phase.CodePhase);
+        var coding = await harness.WaitForStageAsync(id, Stage.CodePhase);
         Assert.Equal([TaskId(id, 1), TaskId(id, 2)], coding.PendingTasks);
         var timeline = await harness.TimelineAsync(id);
         Assert.Equal([(Trigger.Crq, Topics.ChangeRequestIn), (Trigger.Plan, Topics.PlanOut)],
@@ -113,7 +113,7 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
             await HandleAsync(consumer, handler, count: 1);
             consumer.Close(); // leaves the group; auto-commit is off, so no offset was ever committed
         }
-        Assert.Equal(Phase.CodePhase, (await harness.Queries.GetAsync(first, default))!.Stage);
+        Assert.Equal(Stage.CodePhase, (await harness.Queries.GetAsync(first, default))!.Stage);
         Assert.Equal([TaskId(second, 2)], (await harness.Queries.GetAsync(second, default))!.PendingTasks);
         var historyBefore = await harness.CountAsync("SELECT count(*) FROM history");
         var outboxBefore = await harness.CountAsync("SELECT count(*) FROM outbox");
@@ -125,7 +125,7 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
         await harness.StartOrchestratorAsync();
         await OrchestratorHarness.WaitUntilAsync(async () => await harness.Queries.UnpublishedCountAsync(default) == 0, "the restarted relay to publish the outbox");
         await harness.PublishAsync(Topics.CommitResultOut, first, Commit(first, 1));
-        await harness.WaitForStageAsync(first, Phase.Build1);
+        await harness.WaitForStageAsync(first, Stage.Build1);
         // The first request's commit came after the redelivered records on the same partitions' order of processing.
         await OrchestratorHarness.WaitUntilAsync(async () =>
             await harness.CountAsync("SELECT count(*) FROM history") == historyBefore + 1, "exactly one new transition");
@@ -139,7 +139,7 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
 
         // The rest of the second request still flows: nothing was lost.
         await harness.PublishAsync(Topics.CommitResultOut, second, Commit(second, 2));
-        await harness.WaitForStageAsync(second, Phase.Build1);
+        await harness.WaitForStageAsync(second, Stage.Build1);
     }
 
     private static IConsumer<byte[], byte[]> OrchestratorGroupConsumer(OrchestratorHarness harness)
@@ -175,7 +175,7 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
     {
         await using var harness = await OrchestratorHarness.StartAsync(postgres, "poison");
         var id = await harness.SubmitAsync();
-        await harness.WaitForStageAsync(id, Phase.PlanPhase);
+        await harness.WaitForStageAsync(id, Stage.PlanPhase);
 
         await harness.Agents.ProduceRawAsync(Topics.PlanOut, id, [0xFF, 0xFF, 0xFF, 0x01],
             [new("content-type", Encoding.UTF8.GetBytes("application/x-protobuf; messageType=core.Plan")), new("message-id", "poison-1"u8.ToArray())],
@@ -183,7 +183,7 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
         await harness.PublishAsync(Topics.PlanOut, "", new Plan { Status = PlanStatus.Ready }); // names no request at all
         await harness.PublishAsync(Topics.PlanOut, id, ReadyPlan(id));
 
-        await harness.WaitForStageAsync(id, Phase.CodePhase);
+        await harness.WaitForStageAsync(id, Stage.CodePhase);
         await OrchestratorHarness.WaitUntilAsync(() => Task.FromResult(harness.ReadTopic(Topics.DeadLetter(Topics.PlanOut)).Count == 2), "two dead letters");
         var deadLetters = harness.ReadTopic(Topics.DeadLetter(Topics.PlanOut));
         var poison = Assert.Single(deadLetters, r => OrchestratorHarness.Header(r, "message-id") == "poison-1");

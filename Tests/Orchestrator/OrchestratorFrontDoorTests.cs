@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -153,9 +154,9 @@ public sealed class OrchestratorFrontDoorTests(PostgresFixture postgres) : IClas
         var id = await harness.SubmitAsync();
         var plan = ReadyPlan(id, steps: 1);
         plan.ReservedLeaseIds.Clear();
-        plan.ReservedLeaseIds.AddRange(harness.Srm.Grant(plan.Id, "App.Greeter.Greet"));
+        plan.ReservedLeaseIds.AddRange(harness.Srm.Grant(plan.Id, "App.Greeter.Greet").Select(lease => lease.ToString(CultureInfo.InvariantCulture)));
         await harness.PublishAsync(Topics.PlanOut, id, plan);
-        await harness.WaitForStageAsync(id, Phase.CodePhase);
+        await harness.WaitForStageAsync(id, Stage.CodePhase);
 
         using var cancelled = await harness.Http.PostAsJsonAsync($"/api/change-requests/{id}/cancel", new { reason = "wrong repository" });
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
@@ -174,7 +175,7 @@ public sealed class OrchestratorFrontDoorTests(PostgresFixture postgres) : IClas
         using var retried = await harness.Http.PostAsync($"/api/change-requests/{id}/retry", null);
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
         var retryId = JsonDocument.Parse(await retried.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-        var retry = await harness.WaitForStageAsync(retryId, Phase.PlanPhase);
+        var retry = await harness.WaitForStageAsync(retryId, Stage.PlanPhase);
         Assert.Equal(id, retry.RetryOf);
         using (var notEnded = await harness.Http.PostAsync($"/api/change-requests/{retryId}/retry", null))
             Assert.Equal(HttpStatusCode.Conflict, notEnded.StatusCode);
@@ -184,10 +185,10 @@ public sealed class OrchestratorFrontDoorTests(PostgresFixture postgres) : IClas
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var late = ReadyPlan(retryId, steps: 1);
         late.ReservedLeaseIds.Clear();
-        late.ReservedLeaseIds.AddRange(harness.Srm.Grant(late.Id, "App.Greeter.Other"));
+        late.ReservedLeaseIds.AddRange(harness.Srm.Grant(late.Id, "App.Greeter.Other").Select(lease => lease.ToString(CultureInfo.InvariantCulture)));
         await harness.PublishAsync(Topics.PlanOut, retryId, late);
         await OrchestratorHarness.WaitUntilAsync(() => Task.FromResult(harness.Srm.LeasesOf(late.Id).Count == 0), "the late plan's leases to be released");
-        Assert.Equal(Phase.Cancelled, (await harness.Queries.GetAsync(retryId, default))!.Stage);
+        Assert.Equal(Stage.Cancelled, (await harness.Queries.GetAsync(retryId, default))!.Stage);
     }
 
     [Fact]

@@ -140,7 +140,7 @@ public sealed class OrchestratorHarness : IAsyncDisposable
         Agents.PublishAsync(new OutgoingMessage(topic, key, message.ToByteArray(), message.Descriptor.FullName,
             messageId ?? OutgoingMessage.NewMessageId(), null), CancellationToken.None);
 
-    public async Task<RequestState> WaitForStageAsync(string id, Phase stage, TimeSpan? timeout = null)
+    public async Task<RequestState> WaitForStageAsync(string id, Stage stage, TimeSpan? timeout = null)
     {
         RequestState? state = null;
         await WaitUntilAsync(async () => (state = await Queries.GetAsync(id, CancellationToken.None))?.Stage == stage,

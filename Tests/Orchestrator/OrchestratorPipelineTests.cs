@@ -16,22 +16,22 @@ public sealed class OrchestratorPipelineTests(PostgresFixture postgres) : IClass
         harness.Srm.FailNext(2);
         var id = await harness.SubmitAsync();
 
-        await harness.WaitForStageAsync(id, Phase.PlanPhase);
+        await harness.WaitForStageAsync(id, Stage.PlanPhase);
         await harness.PublishAsync(Topics.PlanOut, id, ReadyPlan(id, steps: 2));
-        var coding = await harness.WaitForStageAsync(id, Phase.CodePhase);
+        var coding = await harness.WaitForStageAsync(id, Stage.CodePhase);
         Assert.Equal([TaskId(id, 1), TaskId(id, 2)], coding.PendingTasks);
 
         await harness.PublishAsync(Topics.CommitResultOut, id, Commit(id, 1));
         await harness.PublishAsync(Topics.CommitResultOut, id, Commit(id, 2));
-        await harness.WaitForStageAsync(id, Phase.Build1);
+        await harness.WaitForStageAsync(id, Stage.Build1);
         await harness.PublishAsync(Topics.BuildReportOut, id, Build(id, buildId: "b1"));
-        await harness.WaitForStageAsync(id, Phase.TestPlan);
+        await harness.WaitForStageAsync(id, Stage.TestPlan);
         await harness.PublishAsync(Topics.TestSpecOut, id, Spec(id));
-        await harness.WaitForStageAsync(id, Phase.TestBuild);
+        await harness.WaitForStageAsync(id, Stage.TestBuild);
         await harness.PublishAsync(Topics.GeneratedTestsOut, id, Generated(id));
-        await harness.WaitForStageAsync(id, Phase.Build2);
+        await harness.WaitForStageAsync(id, Stage.Build2);
         await harness.PublishAsync(Topics.BuildReportOut, id, Build(id, buildId: "b2"));
-        await harness.WaitForStageAsync(id, Phase.Done);
+        await harness.WaitForStageAsync(id, Stage.Done);
 
         var timeline = await harness.TimelineAsync(id);
         Assert.All(timeline, t => Assert.True(t.Entry.Applied, t.Entry.Detail));
@@ -57,11 +57,11 @@ public sealed class OrchestratorPipelineTests(PostgresFixture postgres) : IClass
     }
 
     [Theory]
-    [InlineData(Scenario.PlanFails, Phase.PlanPhase, "no file matches")]
-    [InlineData(Scenario.CommitFails, Phase.CodePhase, "patch does not apply")]
-    [InlineData(Scenario.BuildFails, Phase.Build1, "CS0103")]
-    [InlineData(Scenario.GeneratedTestsFail, Phase.TestBuild, "test does not compile")]
-    public async Task Each_failure_regresses_with_a_ticket_on_regression_out(Scenario scenario, Phase failedIn, string reason)
+    [InlineData(Scenario.PlanFails, Stage.PlanPhase, "no file matches")]
+    [InlineData(Scenario.CommitFails, Stage.CodePhase, "patch does not apply")]
+    [InlineData(Scenario.BuildFails, Stage.Build1, "CS0103")]
+    [InlineData(Scenario.GeneratedTestsFail, Stage.TestBuild, "test does not compile")]
+    public async Task Each_failure_regresses_with_a_ticket_on_regression_out(Scenario scenario, Stage failedIn, string reason)
     {
         await using var harness = await OrchestratorHarness.StartAsync(postgres, "fail_" + scenario);
         var id = await harness.SubmitAsync();
@@ -70,14 +70,14 @@ public sealed class OrchestratorPipelineTests(PostgresFixture postgres) : IClass
 
         await pipeline.RunAsync(OrchestratorHarness.Timeout);
 
-        var state = await harness.WaitForStageAsync(id, Phase.Regress);
+        var state = await harness.WaitForStageAsync(id, Stage.Regress);
         var last = (await harness.TimelineAsync(id))[^1].Entry;
-        Assert.Equal((failedIn, Phase.Regress), (last.From, last.To));
+        Assert.Equal((failedIn, Stage.Regress), (last.From, last.To));
         Assert.Contains(reason, last.Detail);
         await OrchestratorHarness.WaitUntilAsync(() => Task.FromResult(harness.ReadTopic(Topics.RegressionOut, id).Count == 1), "the ticket on regression.out");
         var ticket = RegressionTicket.Parser.ParseFrom(harness.ReadTopic(Topics.RegressionOut, id)[0].Message.Value);
         Assert.Equal(failedIn, ticket.Stage);
-        Assert.Contains(reason, ticket.Reason);
+        Assert.Contains(reason, ticket.Summary);
         Assert.Equal(id, ticket.RequestId);
         Assert.Equal(state.Id, ticket.RequestId);
     }
@@ -91,7 +91,7 @@ public sealed class OrchestratorPipelineTests(PostgresFixture postgres) : IClass
             ["Orchestrator:Workflow:ResubmitBackoff"] = "00:00:00.300",
         });
         var id = await harness.SubmitAsync();
-        await harness.WaitForStageAsync(id, Phase.PlanPhase);
+        await harness.WaitForStageAsync(id, Stage.PlanPhase);
 
         await harness.PublishAsync(Topics.PlanOut, id, BlockedPlan(id, "plan-someone-else"));
         await OrchestratorHarness.WaitUntilAsync(async () => (await harness.Queries.GetAsync(id, default))!.Attempts == 2, "the resubmission");
@@ -99,11 +99,11 @@ public sealed class OrchestratorPipelineTests(PostgresFixture postgres) : IClass
         Assert.Equal([1, 2], harness.ReadTopic(Topics.ChangeRequestIn, id).Select(r => ChangeRequest.Parser.ParseFrom(r.Message.Value).Attempt).Order());
 
         await harness.PublishAsync(Topics.PlanOut, id, BlockedPlan(id, "plan-someone-else"));
-        await harness.WaitForStageAsync(id, Phase.Regress);
+        await harness.WaitForStageAsync(id, Stage.Regress);
         await OrchestratorHarness.WaitUntilAsync(() => Task.FromResult(harness.ReadTopic(Topics.RegressionOut, id).Count == 1), "the ticket on regression.out");
         var ticket = RegressionTicket.Parser.ParseFrom(Assert.Single(harness.ReadTopic(Topics.RegressionOut, id)).Message.Value);
-        Assert.Contains("blocked after 2 attempt(s)", ticket.Reason);
-        Assert.Contains("App.Program.Main held by plan plan-someone-else", ticket.Reason);
+        Assert.Contains("blocked after 2 attempt(s)", ticket.Summary);
+        Assert.Contains("App.Program.Main held by plan plan-someone-else", ticket.Summary);
     }
 
     [Fact]
@@ -115,14 +115,14 @@ public sealed class OrchestratorPipelineTests(PostgresFixture postgres) : IClass
         });
         var holder = await harness.SubmitAsync("holder");
         var waiting = await harness.SubmitAsync("waiting");
-        await harness.WaitForStageAsync(holder, Phase.PlanPhase);
+        await harness.WaitForStageAsync(holder, Stage.PlanPhase);
         await harness.PublishAsync(Topics.PlanOut, holder, ReadyPlan(holder, steps: 1));
-        await harness.WaitForStageAsync(holder, Phase.CodePhase);
+        await harness.WaitForStageAsync(holder, Stage.CodePhase);
         await harness.PublishAsync(Topics.PlanOut, waiting, BlockedPlan(waiting, "plan-" + holder));
         await OrchestratorHarness.WaitUntilAsync(async () => (await harness.Queries.GetAsync(waiting, default))!.ResubmitAt is not null, "the block");
 
         await harness.PublishAsync(Topics.CommitResultOut, holder, Commit(holder, 1, success: false));
-        await harness.WaitForStageAsync(holder, Phase.Regress);
+        await harness.WaitForStageAsync(holder, Stage.Regress);
 
         await OrchestratorHarness.WaitUntilAsync(async () => (await harness.Queries.GetAsync(waiting, default))!.Attempts == 2, "the resubmission after the holder ended");
         var resubmit = (await harness.TimelineAsync(waiting))[^1].Entry;

@@ -16,9 +16,9 @@ public sealed class ReviewAndCancelWorkflowTests
     private RequestState Reviewing(out Plan plan)
     {
         plan = ReadyPlan(Id, steps: 3);
-        var planning = RequestState.New(Request(Id), DateTimeOffset.UnixEpoch) with { Stage = Phase.PlanPhase, Review = true };
+        var planning = RequestState.New(Request(Id), DateTimeOffset.UnixEpoch) with { Stage = Stage.PlanPhase, Review = true };
         var held = workflow.Decide(planning, plan, new MessageSource(Topics.PlanOut, 0, 1, "m-1"));
-        Assert.Equal((Trigger.Review, Phase.PlanReview), (held.History.Single().Trigger, held.State!.Stage));
+        Assert.Equal((Trigger.Review, Stage.PlanReview), (held.History.Single().Trigger, held.State!.Stage));
         Assert.Empty(held.Outbox); // nothing acts on the plan before a person approves it
         return held.State;
     }
@@ -33,11 +33,11 @@ public sealed class ReviewAndCancelWorkflowTests
         edited.Steps.RemoveAt(1);
         edited.Steps[0].Path = "src/renamed.cs";
         var edit = workflow.Edit(state, edited, "removed step 2; step 1 path src/file0.cs -> src/renamed.cs", Http("edit"));
-        Assert.Equal((Trigger.Edit, Phase.PlanReview), (edit.History.Single().Trigger, edit.State!.Stage));
+        Assert.Equal((Trigger.Edit, Stage.PlanReview), (edit.History.Single().Trigger, edit.State!.Stage));
         Assert.Empty(edit.Outbox);
 
         var approved = workflow.Approve(edit.State, "by ana", Http("approve"));
-        Assert.Equal((Trigger.Approve, Phase.CodePhase), (approved.History.Single().Trigger, approved.State!.Stage));
+        Assert.Equal((Trigger.Approve, Stage.CodePhase), (approved.History.Single().Trigger, approved.State!.Stage));
         var bundle = Assert.IsType<TaskBundle>(approved.Outbox.Single(m => m.Topic == Topics.CodeTaskOut).Message);
         Assert.Equal(["src/renamed.cs", "src/file2.cs"], bundle.Tasks.Select(t => t.Step.Path));
         Assert.Equal(bundle.Tasks.Select(t => t.TaskId).Order(StringComparer.Ordinal), approved.State.PendingTasks);
@@ -50,7 +50,7 @@ public sealed class ReviewAndCancelWorkflowTests
 
         var rejected = workflow.Reject(state, "rejected: touches the wrong module", Http("reject"));
 
-        Assert.Equal(Phase.Regress, rejected.State!.Stage);
+        Assert.Equal(Stage.Regress, rejected.State!.Stage);
         Assert.True(rejected.Ended);
         Assert.Equal(plan.Id, rejected.ReleasePlanId);
         Assert.Contains(rejected.Outbox, m => m.Topic == Topics.RegressionOut);
@@ -59,7 +59,7 @@ public sealed class ReviewAndCancelWorkflowTests
     [Fact]
     public void Approving_or_editing_outside_plan_review_changes_nothing()
     {
-        var coding = RequestState.New(Request(Id), DateTimeOffset.UnixEpoch) with { Stage = Phase.CodePhase, Plan = ReadyPlan(Id) };
+        var coding = RequestState.New(Request(Id), DateTimeOffset.UnixEpoch) with { Stage = Stage.CodePhase, Plan = ReadyPlan(Id) };
         foreach (var decision in new[] { workflow.Approve(coding, "", Http("approve")), workflow.Edit(coding, ReadyPlan(Id, 1), "x", Http("edit")) })
         {
             Assert.False(decision.History.Single().Applied);
@@ -67,17 +67,17 @@ public sealed class ReviewAndCancelWorkflowTests
         }
     }
 
-    public static TheoryData<Phase> NonTerminal() => [.. TransitionTable.NonTerminalStages];
+    public static TheoryData<Stage> NonTerminal() => [.. TransitionTable.NonTerminalStages];
 
     [Theory]
     [MemberData(nameof(NonTerminal))]
-    public void Cancel_ends_a_request_from_any_stage_that_has_not_ended_without_a_regression_ticket(Phase stage)
+    public void Cancel_ends_a_request_from_any_stage_that_has_not_ended_without_a_regression_ticket(Stage stage)
     {
         var state = RequestState.New(Request(Id), DateTimeOffset.UnixEpoch) with { Stage = stage, PlanId = "plan-" + Id };
 
         var cancelled = workflow.Cancel(state, "cancelled: wrong branch", Http("cancel"));
 
-        Assert.Equal(Phase.Cancelled, cancelled.State!.Stage);
+        Assert.Equal(Stage.Cancelled, cancelled.State!.Stage);
         Assert.True(cancelled.Ended);
         Assert.Equal("plan-" + Id, cancelled.ReleasePlanId);
         Assert.DoesNotContain(cancelled.Outbox, m => m.Topic == Topics.RegressionOut);
@@ -86,12 +86,12 @@ public sealed class ReviewAndCancelWorkflowTests
     [Fact]
     public void A_plan_that_arrives_after_the_request_ended_has_its_leases_released()
     {
-        var state = RequestState.New(Request(Id), DateTimeOffset.UnixEpoch) with { Stage = Phase.Cancelled };
+        var state = RequestState.New(Request(Id), DateTimeOffset.UnixEpoch) with { Stage = Stage.Cancelled };
 
         var late = workflow.Decide(state, ReadyPlan(Id), new MessageSource(Topics.PlanOut, 0, 9, "m-late"));
 
         Assert.False(late.History.Single().Applied);
-        Assert.Equal(Phase.Cancelled, late.State!.Stage);
+        Assert.Equal(Stage.Cancelled, late.State!.Stage);
         Assert.Equal("plan-" + Id, late.ReleasePlanId);
     }
 }

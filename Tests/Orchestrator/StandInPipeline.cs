@@ -23,11 +23,11 @@ public enum Scenario
 public sealed class StandInPipeline(OrchestratorHarness harness)
 {
     private readonly Dictionary<string, Scenario> scenarios = new();
-    private readonly Dictionary<string, Phase> answered = new();
+    private readonly Dictionary<string, Stage> answered = new();
 
     public void Add(string requestId, Scenario scenario) => scenarios[requestId] = scenario;
 
-    public static Phase ExpectedEnd(Scenario scenario) => scenario == Scenario.HappyPath ? Phase.Done : Phase.Regress;
+    public static Stage ExpectedEnd(Scenario scenario) => scenario == Scenario.HappyPath ? Stage.Done : Stage.Regress;
 
     /// <summary>Drives every added request until all are done or regressed.</summary>
     public async Task RunAsync(TimeSpan timeout)
@@ -57,32 +57,32 @@ public sealed class StandInPipeline(OrchestratorHarness harness)
         var id = state.Id;
         switch (state.Stage)
         {
-            case Phase.PlanPhase:
+            case Stage.PlanPhase:
                 yield return harness.PublishAsync(Topics.PlanOut, id,
                     scenario == Scenario.PlanFails ? WorkflowMessages.FailedPlan(id, "no file matches the description") : WorkflowMessages.ReadyPlan(id, steps: 2));
                 break;
-            case Phase.CodePhase:
+            case Stage.CodePhase:
                 var fail = scenario == Scenario.CommitFails;
                 foreach (var task in state.PendingTasks)
                 {
                     yield return harness.PublishAsync(Topics.CommitResultOut, id, new CommitResult
                     {
                         RequestId = id, TaskId = task, CommitSha = "abc123", Message = fail ? "patch does not apply" : "ok",
-                        Status = fail ? CommitResult.Types.Status.Failure : CommitResult.Types.Status.Success,
+                        Status = fail ? "FAILURE" : "SUCCESS",
                     });
                     if (fail) break;
                 }
                 break;
-            case Phase.Build1:
+            case Stage.Build1:
                 yield return harness.PublishAsync(Topics.BuildReportOut, id, WorkflowMessages.Build(id, passed: scenario != Scenario.BuildFails, buildId: "b1"));
                 break;
-            case Phase.TestPlan:
+            case Stage.TestPlan:
                 yield return harness.PublishAsync(Topics.TestSpecOut, id, WorkflowMessages.Spec(id));
                 break;
-            case Phase.TestBuild:
+            case Stage.TestBuild:
                 yield return harness.PublishAsync(Topics.GeneratedTestsOut, id, WorkflowMessages.Generated(id, passed: scenario != Scenario.GeneratedTestsFail));
                 break;
-            case Phase.Build2:
+            case Stage.Build2:
                 yield return harness.PublishAsync(Topics.BuildReportOut, id, WorkflowMessages.Build(id, buildId: "b2"));
                 break;
         }

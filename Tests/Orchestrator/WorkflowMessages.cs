@@ -17,8 +17,8 @@ public static class WorkflowMessages
     {
         var plan = new Plan { Id = "plan-" + requestId, ParentRequestId = requestId, Status = PlanStatus.Ready, Planner = "test" };
         for (var i = 0; i < steps; i++)
-            plan.Steps.Add(new Step { Order = i + 1, Goal = $"step {i + 1}", Kind = Step.Types.Kind.Edit, Path = $"src/file{i}.cs" });
-        plan.ReservedLeaseIds.Add(41);
+            plan.Steps.Add(new Step { Order = i + 1, Goal = $"step {i + 1}", Kind = "EDIT", Path = $"src/file{i}.cs" });
+        plan.ReservedLeaseIds.Add("41");
         return plan;
     }
 
@@ -41,14 +41,14 @@ public static class WorkflowMessages
     public static CommitResult Commit(string requestId, int step, bool success = true) => new()
     {
         RequestId = requestId, TaskId = TaskId(requestId, step), CommitSha = $"sha{step}",
-        Status = success ? CommitResult.Types.Status.Success : CommitResult.Types.Status.Failure,
+        Status = success ? "SUCCESS" : "FAILURE",
         Message = success ? "ok" : "merge conflict",
     };
 
     public static BuildReport Build(string requestId, bool passed = true, string buildId = "b1") => new()
     {
         RequestId = requestId, BuildId = buildId,
-        Status = passed ? BuildReport.Types.Status.Passed : BuildReport.Types.Status.Failed,
+        Status = passed ? "PASSED" : "FAILED",
         Log = passed ? "" : "error CS0103: The name 'greet' does not exist",
     };
 
@@ -57,7 +57,7 @@ public static class WorkflowMessages
     public static GeneratedTests Generated(string requestId, bool passed = true) => new()
     {
         RequestId = requestId, Files = { "tests/GreetTests.cs" },
-        Precheck = passed ? GeneratedTests.Types.Precheck.Passed : GeneratedTests.Types.Precheck.Failed,
+        Precheck = passed ? "PASSED" : "FAILED",
         Message = passed ? "" : "test does not compile",
     };
 
@@ -69,7 +69,7 @@ public static class WorkflowMessages
     ];
 
     /// <summary>A message whose trigger in the given stage is <paramref name="trigger"/> (for table-driven tests).</summary>
-    public static IMessage ForTrigger(Trigger trigger, string requestId, Phase stage) => trigger switch
+    public static IMessage ForTrigger(Trigger trigger, string requestId, Stage stage) => trigger switch
     {
         Trigger.Crq => Request(requestId),
         Trigger.Plan or Trigger.Review => ReadyPlan(requestId),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics.Metrics;
 using Contracts.Core;
 using Contracts.Srm;
@@ -44,7 +45,7 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
 
         Assert.Equal(PlanStatus.Ready, plan.Status);
         Assert.Equal("add greet()", plan.Steps[0].Goal);
-        Assert.Equal(Step.Types.Kind.Add, plan.Steps[0].Kind);
+        Assert.Equal(StepKind.Add, plan.Steps[0].KnownKind);
         Assert.Equal(PlanIdentity.ForRequest("req-1"), plan.Id);
         Assert.Equal(("req-1", "demo", "main", "llm:gpt-4o-mini"), (plan.ParentRequestId, plan.Repo, plan.Branch, plan.Planner));
         Assert.Equal(["greet is new; main calls it"], plan.Rationale);
@@ -52,7 +53,7 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
         var reserve = Assert.Single(srm.Requests);
         Assert.Equal((plan.Id, 120), (reserve.PlanId, reserve.TtlSec));
         Assert.Equal(["greet", "main"], reserve.Items.Select(i => i.FqName));
-        Assert.Equal(srm.Leases.Select(l => l.LeaseId).Order(), plan.ReservedLeaseIds);
+        Assert.Equal(srm.Leases.Select(l => l.LeaseId).Order(), plan.ReservedLeaseIds.Select(long.Parse));
         Assert.Equal(2, plan.ReservedLeaseIds.Count);
         Assert.Empty(plan.Errors);
 
@@ -74,7 +75,7 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
         Assert.Equal(PlanStatus.Blocked, second.Status);
         Assert.Empty(second.ReservedLeaseIds);
         var conflict = Assert.Single(second.Conflicts);
-        Assert.Equal(("greet", first.Id, first.ReservedLeaseIds.Single()), (conflict.FqName, conflict.HolderPlanId, conflict.HolderLeaseId));
+        Assert.Equal(("greet", first.Id, first.ReservedLeaseIds.Single()), (conflict.FqName, conflict.HolderPlanId, conflict.HolderLeaseId.ToString(CultureInfo.InvariantCulture)));
         Assert.Contains($"symbol greet is reserved by plan {first.Id}", Assert.Single(second.Errors));
         Assert.DoesNotContain(srm.Leases, l => l.FqName == "log"); // all or nothing
         Assert.Single(second.Steps, s => s.Goal.Contains("log", StringComparison.Ordinal)); // the plan is kept for the record

@@ -22,8 +22,8 @@ public sealed class DescriptionSymbolsTests
     {
         var steps = new List<Step>
         {
-            new() { Order = 1, Kind = Step.Types.Kind.Edit, Path = "src/app.py", Symbols = { "greet" } },
-            new() { Order = 2, Kind = Step.Types.Kind.Add, Path = "src/new.py", Symbols = { "main", "greet" } },
+            new() { Order = 1, Kind = "EDIT", Path = "src/app.py", Symbols = { "greet" } },
+            new() { Order = 2, Kind = "ADD", Path = "src/new.py", Symbols = { "main", "greet" } },
         };
 
         var symbols = SymbolCollector.Collect("demo", "main", steps, "add greet() and call it from main; also log_call()");

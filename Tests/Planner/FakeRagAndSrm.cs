@@ -1,6 +1,8 @@
 using Contracts.Rag;
 using Contracts.Srm;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Tests.Infrastructure;
 
 namespace Tests.Planner;
@@ -11,8 +13,6 @@ namespace Tests.Planner;
 /// </summary>
 public sealed class FakeRagAndSrm : IAsyncDisposable
 {
-    private readonly Lock gate = new();
-
     private FakeRagAndSrm(KestrelTestHost rag, KestrelTestHost srmHost, InMemorySrm srm)
     {
         Rag = rag;
@@ -27,26 +27,16 @@ public sealed class FakeRagAndSrm : IAsyncDisposable
     public static async Task<FakeRagAndSrm> StartAsync(HybridSearchReply context, params string[] existingPaths)
     {
         var srm = new InMemorySrm();
-        var gate = new Lock();
-        var rag = await KestrelTestHost.StartAsync(app =>
+        var rag = await KestrelTestHost.StartAsync(app => app.MapGrpcService<FixedRag>(), builder =>
         {
-            var service = app.MapGrpcService("rag.v1.Rag");
-            service.MapUnary<HybridSearchRequest, HybridSearchReply>("HybridSearch", (_, _) => Task.FromResult(context));
-            service.MapUnary<ResolvePathsRequest, ResolvePathsReply>("ResolvePaths", (request, _) =>
-            {
-                var reply = new ResolvePathsReply();
-                foreach (var path in request.Paths)
-                    reply.Paths.Add(new PathResolution { Path = path, Normalized = path, Exists = existingPaths.Contains(path) });
-                return Task.FromResult(reply);
-            });
+            builder.Services.AddGrpc();
+            builder.Services.AddSingleton(new FixedRag(context, existingPaths));
         });
-        var srmHost = await KestrelTestHost.StartAsync(app =>
-            app.MapGrpcService("srm.v1.Srm").MapUnary<ReserveBatchRequest, ReserveBatchReply>("ReserveBatch", async (request, context) =>
-            {
-                Task<ReserveBatchReply> reply;
-                lock (gate) reply = srm.ReserveBatchAsync(request, context.CancellationToken);
-                return await reply;
-            }));
+        var srmHost = await KestrelTestHost.StartAsync(app => app.MapGrpcService<InMemorySrmService>(), builder =>
+        {
+            builder.Services.AddGrpc();
+            builder.Services.AddSingleton(new InMemorySrmService(srm));
+        });
         return new FakeRagAndSrm(rag, srmHost, srm);
     }
 
@@ -54,5 +44,30 @@ public sealed class FakeRagAndSrm : IAsyncDisposable
     {
         await Rag.DisposeAsync();
         await SrmHost.DisposeAsync();
+    }
+
+    private sealed class FixedRag(HybridSearchReply context, string[] existingPaths) : Contracts.Rag.Rag.RagBase
+    {
+        public override Task<HybridSearchReply> HybridSearch(HybridSearchRequest request, ServerCallContext callContext) => Task.FromResult(context);
+
+        public override Task<ResolvePathsReply> ResolvePaths(ResolvePathsRequest request, ServerCallContext callContext)
+        {
+            var reply = new ResolvePathsReply();
+            foreach (var path in request.Paths)
+                reply.Paths.Add(new PathResolution { Path = path, Normalized = path, Exists = existingPaths.Contains(path) });
+            return Task.FromResult(reply);
+        }
+    }
+
+    private sealed class InMemorySrmService(InMemorySrm srm) : Contracts.Srm.Srm.SrmBase
+    {
+        private readonly Lock gate = new();
+
+        public override async Task<ReserveBatchReply> ReserveBatch(ReserveBatchRequest request, ServerCallContext context)
+        {
+            Task<ReserveBatchReply> reply;
+            lock (gate) reply = srm.ReserveBatchAsync(request, context.CancellationToken);
+            return await reply;
+        }
     }
 }

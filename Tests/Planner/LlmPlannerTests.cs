@@ -28,7 +28,7 @@ public sealed class LlmPlannerTests : IAsyncLifetime
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
         Assert.Equal("llm:gpt-4o-mini", result.Planner);
         Assert.Equal([1, 2], result.Steps.Select(s => s.Order));
-        Assert.Equal([Step.Types.Kind.Add, Step.Types.Kind.Edit], result.Steps.Select(s => s.Kind));
+        Assert.Equal<StepKind?>([StepKind.Add, StepKind.Edit], result.Steps.Select(s => s.KnownKind));
         Assert.All(result.Steps, s => Assert.Equal("src/app.py", s.Path));
         Assert.Equal(["greet"], result.Steps[0].Symbols);
         Assert.Equal(["scripted rationale"], result.Rationale);

@@ -1,4 +1,4 @@
-using RequestPlanner.Planning;
+using Contracts.Core;
 
 namespace Tests.Planner;
 

@@ -18,7 +18,7 @@ public sealed class PlanValidatorTests
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         Assert.Equal([1, 2, 3], result.Steps.Select(s => s.Order));
-        Assert.Equal([Step.Types.Kind.Add, Step.Types.Kind.Edit, Step.Types.Kind.Refactor], result.Steps.Select(s => s.Kind));
+        Assert.Equal<StepKind?>([StepKind.Add, StepKind.Edit, StepKind.Refactor], result.Steps.Select(s => s.KnownKind));
         Assert.Equal(["greet"], result.Steps[0].Symbols); // "greet()" and "greet" are one symbol
         Assert.Equal("src/app.py", result.Steps[2].Path);
     }

@@ -14,11 +14,11 @@ using RequestPlanner.Planning;
 using RequestPlanner.Planning.Retrieval;
 using RequestPlanner.Worker;
 using ServiceDefaults;
-using ServiceDefaults.Grpc;
 using ServiceDefaults.Kafka;
 using ServiceDefaults.Postgres;
-using Srm.Grpc;
-using Srm.Leases;
+using Srm.Hosting;
+using SrmClient = Contracts.Srm.Srm.SrmClient;
+using RagClient = Contracts.Rag.Rag.RagClient;
 using Tests.Infrastructure;
 
 namespace Tests.Planner;
@@ -41,7 +41,7 @@ public sealed class PlannerIntegrationFixture : IAsyncLifetime
     public KestrelTestHost Rag { get; private set; } = null!;
     public KestrelTestHost Srm { get; private set; } = null!;
     public KestrelTestHost Planner { get; private set; } = null!;
-    public GrpcClient SrmClient { get; private set; } = null!;
+    public SrmClient SrmClient { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -51,19 +51,13 @@ public sealed class PlannerIntegrationFixture : IAsyncLifetime
 
         Rag = await KestrelTestHost.StartAsync("RagService", builder => builder.AddRagService(), app => app.MapRagService(),
             new Dictionary<string, string?> { ["Rag:WorkspaceRoots:0"] = workspace }, HttpProtocols.Http2);
-        var status = await Rag.CreateGrpcClient().UnaryAsync<IndexRepositoryRequest, IndexStatus>(
-            "rag.v1.Rag", "IndexRepository", new IndexRepositoryRequest { Repo = Repo, Branch = Branch, Path = repository }, TimeSpan.FromSeconds(60));
+        var status = await new RagClient(Rag.CreateChannel()).IndexRepositoryAsync(new IndexRepositoryRequest { Repo = Repo, Branch = Branch, Path = repository }, deadline: DateTime.UtcNow + TimeSpan.FromSeconds(60)).ResponseAsync;
         if (status.State != IndexStatus.Types.State.Ready) throw new InvalidOperationException($"Indexing failed: {status.Error}");
 
         await postgres.InitializeAsync();
         var srmDatabase = await postgres.CreateDatabaseAsync("planner_it_srm");
-        Srm = await KestrelTestHost.StartAsync("Srm", builder =>
-        {
-            builder.AddNpgsqlDataSource("srmdb");
-            builder.AddPostgresMigrations(typeof(LeaseStore).Assembly);
-            builder.AddLeaseServices();
-        }, app => app.MapSrm(), new Dictionary<string, string?> { ["ConnectionStrings:srmdb"] = srmDatabase }, HttpProtocols.Http2);
-        SrmClient = Srm.CreateGrpcClient();
+        Srm = await KestrelTestHost.StartAsync("Srm", builder => builder.AddSrm(), app => app.MapSrm(), new Dictionary<string, string?> { ["ConnectionStrings:srmdb"] = srmDatabase }, HttpProtocols.Http2);
+        SrmClient = new SrmClient(Srm.CreateChannel());
 
         Kafka = DevKafka.Start();
         foreach (var topic in new[] { Topics.ChangeRequestIn, Topics.DeadLetter(Topics.ChangeRequestIn), Topics.PlanOut })
@@ -105,8 +99,7 @@ public sealed class PlannerIntegrationFixture : IAsyncLifetime
 
     public async Task<List<long>> LeaseIdsOfAsync(string planId)
     {
-        var reply = await SrmClient.UnaryAsync<ListLeasesRequest, ListLeasesReply>(
-            "srm.v1.Srm", "ListLeases", new ListLeasesRequest { PlanId = planId, PageSize = 1000 }, TimeSpan.FromSeconds(30));
+        var reply = await SrmClient.ListLeasesAsync(new ListLeasesRequest { PlanId = planId, PageSize = 1000 }, deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30)).ResponseAsync;
         return [.. reply.Leases.Select(l => l.LeaseId).Order()];
     }
 
@@ -150,10 +143,10 @@ public sealed class PlannerIntegrationTests(PlannerIntegrationFixture fixture) :
         Assert.Equal(PlanStatus.Ready, plan.Status);
         Assert.Equal(RetrievalPlanner.Name, plan.Planner);
         Assert.Equal(PlanIdentity.ForRequest(first.Id), plan.Id);
-        Assert.Equal((Step.Types.Kind.Add, "add greet()", "app/main.py"), (plan.Steps[0].Kind, plan.Steps[0].Goal, plan.Steps[0].Path));
-        Assert.Contains(plan.Steps, s => s.Kind == Step.Types.Kind.Edit && s.Symbols.Contains("main"));
+        Assert.Equal((StepKind.Add, "add greet()", "app/main.py"), (plan.Steps[0].KnownKind, plan.Steps[0].Goal, plan.Steps[0].Path));
+        Assert.Contains(plan.Steps, s => s.KnownKind == StepKind.Edit && s.Symbols.Contains("main"));
         Assert.NotEmpty(plan.ReservedLeaseIds);
-        Assert.Equal([.. plan.ReservedLeaseIds], await fixture.LeaseIdsOfAsync(plan.Id));
+        Assert.Equal([.. plan.ReservedLeaseIds.Select(long.Parse)], await fixture.LeaseIdsOfAsync(plan.Id));
 
         // 2. Another request touching greet is BLOCKED by the first plan, and reserves nothing.
         var second = PlannerIntegrationFixture.Request("add greet() to the order book");
@@ -164,7 +157,7 @@ public sealed class PlannerIntegrationTests(PlannerIntegrationFixture fixture) :
         Assert.Empty(blocked.ReservedLeaseIds);
         var conflict = Assert.Single(blocked.Conflicts, c => c.FqName == "greet");
         Assert.Equal(plan.Id, conflict.HolderPlanId);
-        Assert.Contains(conflict.HolderLeaseId, plan.ReservedLeaseIds);
+        Assert.Contains(conflict.HolderLeaseId, plan.ReservedLeaseIds.Select(long.Parse));
         Assert.NotNull(conflict.ExpiresAt);
         Assert.Empty(await fixture.LeaseIdsOfAsync(blocked.Id));
 
@@ -176,7 +169,7 @@ public sealed class PlannerIntegrationTests(PlannerIntegrationFixture fixture) :
         Assert.Equal(plan.Id, again.Id);
         Assert.Equal(plan.ReservedLeaseIds, again.ReservedLeaseIds);
         Assert.Equal(plan.Steps, again.Steps);
-        Assert.Equal([.. plan.ReservedLeaseIds], await fixture.LeaseIdsOfAsync(plan.Id));
+        Assert.Equal([.. plan.ReservedLeaseIds.Select(long.Parse)], await fixture.LeaseIdsOfAsync(plan.Id));
     }
 
     [Fact]
@@ -196,7 +189,7 @@ public sealed class PlannerIntegrationTests(PlannerIntegrationFixture fixture) :
         var plan = Plan.Parser.ParseFrom(WaitForPlans(next.Id, 1)[0].Message.Value);
         Assert.Equal(PlanStatus.Ready, plan.Status);
         Assert.Contains(plan.Steps, s => s.Symbols.Contains("record_refund"));
-        Assert.Equal([.. plan.ReservedLeaseIds], await fixture.LeaseIdsOfAsync(plan.Id));
+        Assert.Equal([.. plan.ReservedLeaseIds.Select(long.Parse)], await fixture.LeaseIdsOfAsync(plan.Id));
     }
 
     private List<ConsumeResult<string, byte[]>> WaitForPlans(string requestId, int count) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using AppHost.Infrastructure;
@@ -90,7 +91,7 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
         Assert.Equal((PlanIdentity.ForRequest(request.Id), request.Id, "llm:gpt-4o-mini"), (plan.Id, plan.ParentRequestId, plan.Planner));
         Assert.Equal("add greet()", plan.Steps[0].Goal);
         Assert.Single(plan.ReservedLeaseIds);
-        Assert.All(plan.ReservedLeaseIds, id => Assert.Contains(fixture.Dependencies.Srm.Leases, l => l.LeaseId == id && l.PlanId == plan.Id));
+        Assert.All(plan.ReservedLeaseIds, id => Assert.Contains(fixture.Dependencies.Srm.Leases, l => l.LeaseId == long.Parse(id, CultureInfo.InvariantCulture) && l.PlanId == plan.Id));
     }
 
     [Fact]

@@ -33,9 +33,9 @@ public sealed class RetrievalPlannerTests
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
         Assert.Equal(RetrievalPlanner.Name, result.Planner);
         Assert.Equal(2, result.Steps.Count);
-        Assert.Equal((1, Step.Types.Kind.Add, "add greet()", "src/app.py"), (result.Steps[0].Order, result.Steps[0].Kind, result.Steps[0].Goal, result.Steps[0].Path));
+        Assert.Equal((1, StepKind.Add, "add greet()", "src/app.py"), (result.Steps[0].Order, result.Steps[0].KnownKind, result.Steps[0].Goal, result.Steps[0].Path));
         Assert.Equal(["greet"], result.Steps[0].Symbols);
-        Assert.Equal((2, Step.Types.Kind.Edit, "src/app.py"), (result.Steps[1].Order, result.Steps[1].Kind, result.Steps[1].Path));
+        Assert.Equal((2, StepKind.Edit, "src/app.py"), (result.Steps[1].Order, result.Steps[1].KnownKind, result.Steps[1].Path));
         Assert.Equal(["main"], result.Steps[1].Symbols);
         Assert.Contains("no LLM is configured", result.Rationale[0]);
         Assert.Contains(result.Rationale, r => r.Contains("greet() is not defined in the retrieved code", StringComparison.Ordinal));
@@ -51,12 +51,12 @@ public sealed class RetrievalPlannerTests
             CancellationToken.None);
 
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
-        var remove = Assert.Single(result.Steps, s => s.Kind == Step.Types.Kind.Remove);
+        var remove = Assert.Single(result.Steps, s => s.KnownKind == StepKind.Remove);
         Assert.Equal(("src/legacy.py", "legacy_init"), (remove.Path, remove.Symbols.Single()));
-        var refactor = Assert.Single(result.Steps, s => s.Kind == Step.Types.Kind.Refactor);
+        var refactor = Assert.Single(result.Steps, s => s.KnownKind == StepKind.Refactor);
         Assert.Equal(("src/app.py", "App.load"), (refactor.Path, refactor.Symbols.Single()));
         Assert.Equal([1, 2], result.Steps.Select(s => s.Order));
-        Assert.Equal(Step.Types.Kind.Refactor, result.Steps[0].Kind); // refactors before removals
+        Assert.Equal(StepKind.Refactor, result.Steps[0].KnownKind); // refactors before removals
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class RetrievalPlannerTests
 
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
         Assert.Equal(["src/util.py", "src/app.py"], result.Steps.Select(s => s.Path));
-        Assert.All(result.Steps, s => Assert.Equal(Step.Types.Kind.Edit, s.Kind));
+        Assert.All(result.Steps, s => Assert.Equal(StepKind.Edit, s.KnownKind));
         Assert.Equal(["parser"], result.Steps[0].Symbols); // the symbol the description mentions, not the top hit
         Assert.Equal(["main"], result.Steps[1].Symbols);   // no mention: the file's best symbol
         Assert.Contains("make the parser handle empty input", result.Steps[0].Goal);

@@ -1,14 +1,13 @@
 using Contracts.Rag;
+using RagClient = Contracts.Rag.Rag.RagClient;
 using RagService.Search;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 
 namespace Tests.Rag;
 
 /// <summary>An indexing run whose caller stops waiting is recorded as unfinished, never left "indexing".</summary>
 public sealed class IndexCancellationTests
 {
-    private const string Service = "rag.v1.Rag";
-
     [Fact]
     public async Task Index_call_that_hits_its_deadline_leaves_a_failed_status_that_says_why()
     {
@@ -16,20 +15,18 @@ public sealed class IndexCancellationTests
         Directory.CreateDirectory(workspace);
         using var repo = new SampleRepository(parent: workspace);
         await using var host = await RagServiceHost.StartAsync(workspace, embedder: new EmbedderThatWaitsForCancellation());
-        var client = host.CreateGrpcClient();
+        var client = new RagClient(host.CreateChannel());
         try
         {
-            var late = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync<IndexRepositoryRequest, IndexStatus>(Service, "IndexRepository",
-                new IndexRepositoryRequest { Repo = "slow", Branch = "main", Path = repo.Root }, TimeSpan.FromMilliseconds(500)));
-            Assert.Equal(GrpcStatusCode.DeadlineExceeded, late.Status);
+            var late = await Assert.ThrowsAsync<RpcException>(() => client.IndexRepositoryAsync(new IndexRepositoryRequest { Repo = "slow", Branch = "main", Path = repo.Root }, deadline: DateTime.UtcNow + TimeSpan.FromMilliseconds(500)).ResponseAsync);
+            Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
 
             IndexStatus status;
             var deadline = DateTime.UtcNow.AddSeconds(10);
             do
             {
                 // The server records the outcome after the client has already seen its deadline pass.
-                status = await client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "GetIndexStatus",
-                    new GetIndexStatusRequest { Repo = "slow", Branch = "main" });
+                status = await client.GetIndexStatusAsync(new GetIndexStatusRequest { Repo = "slow", Branch = "main" }).ResponseAsync;
             }
             while (status.State == IndexStatus.Types.State.Indexing && DateTime.UtcNow < deadline && await Delay());
 

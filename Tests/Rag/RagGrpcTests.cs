@@ -1,5 +1,6 @@
 using Contracts.Rag;
-using ServiceDefaults.Grpc;
+using RagClient = Contracts.Rag.Rag.RagClient;
+using Grpc.Core;
 using Tests.Infrastructure;
 
 namespace Tests.Rag;
@@ -11,7 +12,7 @@ public sealed class RagGrpcTests : IAsyncLifetime
     private readonly string workspace = Path.Combine(Path.GetTempPath(), "rag-grpc-" + Guid.NewGuid().ToString("N"));
     private SampleRepository repo = null!;
     private KestrelTestHost host = null!;
-    private GrpcClient client = null!;
+    private RagClient client = null!;
 
     public async Task InitializeAsync()
     {
@@ -19,7 +20,7 @@ public sealed class RagGrpcTests : IAsyncLifetime
         repo = new SampleRepository(parent: workspace);
         // Refresh on every search, so the stale-index path is exercised.
         host = await RagServiceHost.StartAsync(workspace, refreshInterval: "00:00:00.001");
-        client = host.CreateGrpcClient();
+        client = new RagClient(host.CreateChannel());
     }
 
     private string Root => repo.Root;
@@ -32,16 +33,16 @@ public sealed class RagGrpcTests : IAsyncLifetime
     }
 
     private Task<IndexStatus> Index(string repoName, string branch, string path) =>
-        client.UnaryAsync<IndexRepositoryRequest, IndexStatus>(Service, "IndexRepository", new IndexRepositoryRequest { Repo = repoName, Branch = branch, Path = path });
+        client.IndexRepositoryAsync(new IndexRepositoryRequest { Repo = repoName, Branch = branch, Path = path }).ResponseAsync;
 
     private Task<HybridSearchReply> Search(HybridSearchRequest request) =>
-        client.UnaryAsync<HybridSearchRequest, HybridSearchReply>(Service, "HybridSearch", request);
+        client.HybridSearchAsync(request).ResponseAsync;
 
-    private static async Task<GrpcStatusCode> StatusOf(Func<Task> call)
+    private static async Task<StatusCode> StatusOf(Func<Task> call)
     {
         var error = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.False(string.IsNullOrWhiteSpace(error.Detail));
-        return error.Status;
+        Assert.False(string.IsNullOrWhiteSpace(error.Status.Detail));
+        return error.StatusCode;
     }
 
     [Fact]
@@ -64,13 +65,13 @@ public sealed class RagGrpcTests : IAsyncLifetime
         var prefixed = await Search(new HybridSearchRequest { Repo = "shop", Branch = "main", Query = "order cart", K = 20, Alpha = 0, PathPrefix = "app/" });
         Assert.All(prefixed.Hits, h => Assert.StartsWith("app/", h.Path));
 
-        var current = await client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "GetIndexStatus", new GetIndexStatusRequest { Repo = "shop", Branch = "main" });
+        var current = await client.GetIndexStatusAsync(new GetIndexStatusRequest { Repo = "shop", Branch = "main" }).ResponseAsync;
         Assert.Equal(IndexStatus.Types.State.Ready, current.State);
         Assert.Equal(Root, current.Path);
 
         var request = new ResolvePathsRequest { Repo = "shop", Branch = "main" };
         request.Paths.AddRange([SampleRepository.CSharpPath, "./app//orders.py", "app\\orders.py", "missing/File.cs", "../etc/passwd", "/etc/passwd", "", "src/../../x"]);
-        var resolved = await client.UnaryAsync<ResolvePathsRequest, ResolvePathsReply>(Service, "ResolvePaths", request);
+        var resolved = await client.ResolvePathsAsync(request).ResponseAsync;
         Assert.Equal(
         [
             (SampleRepository.CSharpPath, true, SampleRepository.CSharpPath),
@@ -93,9 +94,21 @@ public sealed class RagGrpcTests : IAsyncLifetime
         var reply = await Search(new HybridSearchRequest { Repo = "shop", Branch = "feature", Query = "issue refund voucher", K = 3 });
 
         Assert.Equal("app/refunds.py", reply.Hits[0].Path);
-        var status = await client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "GetIndexStatus", new GetIndexStatusRequest { Repo = "shop", Branch = "feature" });
+        var status = await client.GetIndexStatusAsync(new GetIndexStatusRequest { Repo = "shop", Branch = "feature" }).ResponseAsync;
         Assert.Equal(7, status.Files);
         Assert.Equal(1, status.FilesChanged);
+    }
+
+    [Theory]
+    [InlineData("\0")]
+    [InlineData("\0/../../etc")]
+    public async Task A_nul_in_the_path_is_invalid_argument_not_internal(string suffix)
+    {
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Index("shop", "main", Root + suffix));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("path contains a NUL", refused.Status.Detail);
+        Assert.Equal(IndexStatus.Types.State.Ready, (await Index("shop", "main", Root)).State);
     }
 
     [Fact]
@@ -107,45 +120,45 @@ public sealed class RagGrpcTests : IAsyncLifetime
         try
         {
             // IndexRepository
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Index("", "main", Root)));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Index("shop", "main", "")));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Index(new string('r', 300), "main", Root)));
-            Assert.Equal(GrpcStatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", outside)));
-            Assert.Equal(GrpcStatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", "/etc")));
-            Assert.Equal(GrpcStatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", Path.Combine(workspace, "..", Path.GetFileName(outside)))));
-            Assert.Equal(GrpcStatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", "relative/path")));
-            Assert.Equal(GrpcStatusCode.NotFound, await StatusOf(() => Index("x", "main", Path.Combine(workspace, "does-not-exist"))));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Index("", "main", Root)));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Index("shop", "main", "")));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Index(new string('r', 300), "main", Root)));
+            Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", outside)));
+            Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", "/etc")));
+            Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", Path.Combine(workspace, "..", Path.GetFileName(outside)))));
+            Assert.Equal(StatusCode.PermissionDenied, await StatusOf(() => Index("x", "main", "relative/path")));
+            Assert.Equal(StatusCode.NotFound, await StatusOf(() => Index("x", "main", Path.Combine(workspace, "does-not-exist"))));
 
             // HybridSearch
             HybridSearchRequest Valid() => new() { Repo = "shop", Branch = "main", Query = "invoice" };
-            Assert.Equal(GrpcStatusCode.NotFound, await StatusOf(() => Search(new HybridSearchRequest { Repo = "nope", Branch = "main", Query = "invoice" })));
-            Assert.Equal(GrpcStatusCode.NotFound, await StatusOf(() => Search(new HybridSearchRequest { Repo = "shop", Branch = "other", Query = "invoice" })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest { Repo = "", Branch = "main", Query = "invoice" })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Query = "" })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Query = "   " })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Query = new string('q', 10_000) })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { K = 0 })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { K = 101 })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { K = -5 })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Alpha = -0.01f })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Alpha = 1.01f })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Alpha = float.NaN })));
+            Assert.Equal(StatusCode.NotFound, await StatusOf(() => Search(new HybridSearchRequest { Repo = "nope", Branch = "main", Query = "invoice" })));
+            Assert.Equal(StatusCode.NotFound, await StatusOf(() => Search(new HybridSearchRequest { Repo = "shop", Branch = "other", Query = "invoice" })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest { Repo = "", Branch = "main", Query = "invoice" })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Query = "" })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Query = "   " })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Query = new string('q', 10_000) })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { K = 0 })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { K = 101 })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { K = -5 })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Alpha = -0.01f })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Alpha = 1.01f })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest(Valid()) { Alpha = float.NaN })));
             // Bad input is checked before existence: an invalid request on an unknown repository is INVALID_ARGUMENT.
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest { Repo = "nope", Query = "" })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => Search(new HybridSearchRequest { Repo = "nope", Query = "" })));
 
             // GetIndexStatus and ResolvePaths
-            Assert.Equal(GrpcStatusCode.NotFound, await StatusOf(() =>
-                client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "GetIndexStatus", new GetIndexStatusRequest { Repo = "nope", Branch = "main" })));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() =>
-                client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "GetIndexStatus", new GetIndexStatusRequest { Repo = "" })));
-            Assert.Equal(GrpcStatusCode.NotFound, await StatusOf(() =>
-                client.UnaryAsync<ResolvePathsRequest, ResolvePathsReply>(Service, "ResolvePaths", new ResolvePathsRequest { Repo = "nope", Branch = "main", Paths = { "a.cs" } })));
+            Assert.Equal(StatusCode.NotFound, await StatusOf(() =>
+                client.GetIndexStatusAsync(new GetIndexStatusRequest { Repo = "nope", Branch = "main" }).ResponseAsync));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() =>
+                client.GetIndexStatusAsync(new GetIndexStatusRequest { Repo = "" }).ResponseAsync));
+            Assert.Equal(StatusCode.NotFound, await StatusOf(() =>
+                client.ResolvePathsAsync(new ResolvePathsRequest { Repo = "nope", Branch = "main", Paths = { "a.cs" } }).ResponseAsync));
             var tooMany = new ResolvePathsRequest { Repo = "shop", Branch = "main" };
             tooMany.Paths.AddRange(Enumerable.Range(0, 1001).Select(i => $"f{i}.cs"));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, await StatusOf(() =>
-                client.UnaryAsync<ResolvePathsRequest, ResolvePathsReply>(Service, "ResolvePaths", tooMany)));
-            Assert.Equal(GrpcStatusCode.Unimplemented, await StatusOf(() =>
-                client.UnaryAsync<GetIndexStatusRequest, IndexStatus>(Service, "DropEverything", new GetIndexStatusRequest { Repo = "shop" })));
+            Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() =>
+                client.ResolvePathsAsync(tooMany).ResponseAsync));
+            Assert.Equal(StatusCode.Unimplemented, await StatusOf(() =>
+                host.CreateChannel().CreateCallInvoker().CallAsync<GetIndexStatusRequest, IndexStatus>(Service, "DropEverything", new GetIndexStatusRequest { Repo = "shop" })));
 
             // The service keeps working after all of that.
             var reply = await Search(Valid());

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using RagService.Hosting;
 using RagService.Search;
+using ServiceDefaults;
 using Tests.Infrastructure;
 
 namespace Tests.Rag;
@@ -19,6 +20,7 @@ public static class RagServiceHost
         if (databaseConnectionString is not null) settings["ConnectionStrings:ragdb"] = databaseConnectionString;
         return KestrelTestHost.StartAsync("RagService", builder =>
         {
+            builder.AddServiceDefaults();
             builder.AddRagService();
             if (embedder is not null) builder.Services.AddSingleton(embedder);
         }, app => app.MapRagService(), settings, Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);

@@ -13,7 +13,7 @@ public sealed class RepositoryBatchSearchTests
         var queries = Path.Combine(Path.GetTempPath(), $"repo-queries-{Guid.NewGuid():N}.jsonl");
         await File.WriteAllLinesAsync(queries,
         [
-            """{"id": "grpc-message", "query": "percent-encode the grpc-message status trailer"}""",
+            """{"id": "grpc-errors", "query": "turn the exceptions a gRPC service method throws into status codes"}""",
             """{"id": "lease-conflict", "query": "grant a symbol lease unless another plan holds a live one"}""",
             """{"id": "dead-letter", "query": "send a poison message to the dead letter topic with error headers"}""",
         ]);
@@ -28,7 +28,7 @@ public sealed class RepositoryBatchSearchTests
                 .Select(line => JsonDocument.Parse(line).RootElement)
                 .ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList());
 
-            Assert.Contains("ServiceDefaults/Grpc/GrpcStatusMessage.cs", results["grpc-message"].Take(3));
+            Assert.Contains("ServiceDefaults/Grpc/GrpcErrorInterceptor.cs", results["grpc-errors"].Take(3));
             Assert.Contains(results["lease-conflict"].Take(5), f => f.StartsWith("Srm/Leases/", StringComparison.Ordinal));
             Assert.Contains(results["dead-letter"].Take(5), f => f.StartsWith("ServiceDefaults/Kafka/", StringComparison.Ordinal));
         }

@@ -1,5 +1,5 @@
 using Contracts.Srm;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 using static Tests.Srm.Symbols;
 
 namespace Tests.Srm;
@@ -135,8 +135,8 @@ public sealed class BatchReservationTests(SrmServerFixture server) : IClassFixtu
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => Srm.ReserveBatchAsync(Batch("plan-a", 60, Ref(repo, "A"), bad)));
 
-        Assert.Equal(GrpcStatusCode.InvalidArgument, refused.Status);
-        Assert.StartsWith("items[1].file_path", refused.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.StartsWith("items[1].file_path", refused.Status.Detail);
         Assert.Equal(0L, await Srm.QueryScalarAsync<long>("SELECT count(*) FROM leases WHERE repo = $1", repo));
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Contracts.Srm;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 using Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Tests.Srm.Symbols;
@@ -31,7 +31,7 @@ public sealed class ConcurrentLeaseRaceTests(PostgresFixture postgres, ITestOutp
         string[] symbols = ["App.Greeter", "App.Greeter.Greet", "App.Program.Main", "App.Config"];
         var unexpected = new ConcurrentQueue<string>();
         var grantedToClients = new ConcurrentBag<(long LeaseId, string PlanId)>();
-        var statuses = new ConcurrentDictionary<GrpcStatusCode, int>();
+        var statuses = new ConcurrentDictionary<StatusCode, int>();
         using var stop = new CancellationTokenSource(Duration);
 
         var clients = Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>
@@ -52,9 +52,9 @@ public sealed class ConcurrentLeaseRaceTests(PostgresFixture postgres, ITestOutp
                         grantedToClients.Add((reply.LeaseId, plan));
                         await Task.Delay(1500);
                     }
-                    catch (RpcException e) when (e.Status == GrpcStatusCode.Aborted)
+                    catch (RpcException e) when (e.StatusCode == StatusCode.Aborted)
                     {
-                        statuses.AddOrUpdate(e.Status, 1, (_, n) => n + 1);
+                        statuses.AddOrUpdate(e.StatusCode, 1, (_, n) => n + 1);
                     }
 
                     continue;
@@ -84,7 +84,7 @@ public sealed class ConcurrentLeaseRaceTests(PostgresFixture postgres, ITestOutp
                             grantedToClients.Add((lease.LeaseId, plan));
                         }
 
-                        statuses.AddOrUpdate(reply.Granted ? GrpcStatusCode.OK : GrpcStatusCode.Aborted, 1, (_, n) => n + 1);
+                        statuses.AddOrUpdate(reply.Granted ? StatusCode.OK : StatusCode.Aborted, 1, (_, n) => n + 1);
                         continue;
                     }
                     else if (dice < 75 && mine.Count > 0)
@@ -106,15 +106,15 @@ public sealed class ConcurrentLeaseRaceTests(PostgresFixture postgres, ITestOutp
                         continue;
                     }
 
-                    statuses.AddOrUpdate(GrpcStatusCode.OK, 1, (_, n) => n + 1);
+                    statuses.AddOrUpdate(StatusCode.OK, 1, (_, n) => n + 1);
                 }
-                catch (RpcException e) when (e.Status is GrpcStatusCode.Aborted or GrpcStatusCode.FailedPrecondition)
+                catch (RpcException e) when (e.StatusCode is StatusCode.Aborted or StatusCode.FailedPrecondition)
                 {
-                    statuses.AddOrUpdate(e.Status, 1, (_, n) => n + 1);
+                    statuses.AddOrUpdate(e.StatusCode, 1, (_, n) => n + 1);
                 }
                 catch (RpcException e)
                 {
-                    unexpected.Enqueue($"{e.Status}: {e.Detail}");
+                    unexpected.Enqueue($"{e.StatusCode}: {e.Status.Detail}");
                 }
             }
         })).ToArray();
@@ -132,8 +132,8 @@ public sealed class ConcurrentLeaseRaceTests(PostgresFixture postgres, ITestOutp
         output.WriteLine($"{grants} leases granted, {expiryTakeovers} after an expiry; fewest distinct plans on one symbol: {fewestHolders}; statuses: " +
             string.Join(", ", statuses.Select(s => $"{s.Key}={s.Value}")));
         Assert.True(fewestHolders >= 2, $"a symbol never changed hands between plans ({fewestHolders})");
-        Assert.True(statuses.GetValueOrDefault(GrpcStatusCode.Aborted) > 0, "no reservation was ever refused");
-        Assert.True(statuses.GetValueOrDefault(GrpcStatusCode.FailedPrecondition) > 0, "no stale lease id was ever refused");
+        Assert.True(statuses.GetValueOrDefault(StatusCode.Aborted) > 0, "no reservation was ever refused");
+        Assert.True(statuses.GetValueOrDefault(StatusCode.FailedPrecondition) > 0, "no stale lease id was ever refused");
         Assert.True(expiryTakeovers > 0, "no expired lease was ever taken over");
 
         // Every lease a client was told it got is in the history under that client's plan.

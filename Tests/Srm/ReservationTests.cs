@@ -1,5 +1,5 @@
 using Contracts.Srm;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 using static Tests.Srm.Symbols;
 
 namespace Tests.Srm;
@@ -59,11 +59,11 @@ public sealed class ReservationTests(SrmServerFixture server) : IClassFixture<Sr
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => Srm.ReserveAsync(Reserve(repo, "App.Greeter", "plan-other")));
 
-        Assert.Equal(GrpcStatusCode.Aborted, refused.Status);
-        Assert.Contains("'plan-holder'", refused.Detail);
-        Assert.Contains($"lease {held.LeaseId}", refused.Detail);
-        Assert.Contains(held.ExpiresAt.ToDateTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"), refused.Detail);
-        Assert.Contains("App.Greeter", refused.Detail);
+        Assert.Equal(StatusCode.Aborted, refused.StatusCode);
+        Assert.Contains("'plan-holder'", refused.Status.Detail);
+        Assert.Contains($"lease {held.LeaseId}", refused.Status.Detail);
+        Assert.Contains(held.ExpiresAt.ToDateTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"), refused.Status.Detail);
+        Assert.Contains("App.Greeter", refused.Status.Detail);
     }
 
     [Fact]
@@ -91,9 +91,9 @@ public sealed class ReservationTests(SrmServerFixture server) : IClassFixture<Sr
 
         Assert.True(taken.LeaseId > old.LeaseId);
         var stale = await Assert.ThrowsAsync<RpcException>(() => Srm.RenewAsync(old.LeaseId, 60));
-        Assert.Equal(GrpcStatusCode.FailedPrecondition, stale.Status);
-        Assert.Contains($"lease {taken.LeaseId}", stale.Detail);
-        Assert.Contains("'plan-new'", stale.Detail);
+        Assert.Equal(StatusCode.FailedPrecondition, stale.StatusCode);
+        Assert.Contains($"lease {taken.LeaseId}", stale.Status.Detail);
+        Assert.Contains("'plan-new'", stale.Status.Detail);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class ReservationTests(SrmServerFixture server) : IClassFixture<Sr
 
         Assert.True(renewed.LeaseId > old.LeaseId);
         var stale = await Assert.ThrowsAsync<RpcException>(() => Srm.ReleaseAsync(old.LeaseId));
-        Assert.Equal(GrpcStatusCode.FailedPrecondition, stale.Status);
+        Assert.Equal(StatusCode.FailedPrecondition, stale.StatusCode);
     }
 
     [Fact]
@@ -131,8 +131,8 @@ public sealed class ReservationTests(SrmServerFixture server) : IClassFixture<Sr
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => Srm.RenewAsync(lease.LeaseId, 60));
 
-        Assert.Equal(GrpcStatusCode.FailedPrecondition, refused.Status);
-        Assert.Contains("expired", refused.Detail);
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains("expired", refused.Status.Detail);
     }
 
     [Fact]
@@ -148,8 +148,8 @@ public sealed class ReservationTests(SrmServerFixture server) : IClassFixture<Sr
         Assert.True(next.LeaseId > lease.LeaseId);
         var renew = await Assert.ThrowsAsync<RpcException>(() => Srm.RenewAsync(lease.LeaseId, 60));
         var again = await Assert.ThrowsAsync<RpcException>(() => Srm.ReleaseAsync(lease.LeaseId));
-        Assert.Equal(GrpcStatusCode.FailedPrecondition, renew.Status);
-        Assert.Equal(GrpcStatusCode.FailedPrecondition, again.Status);
+        Assert.Equal(StatusCode.FailedPrecondition, renew.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
         Assert.NotNull(await Srm.QueryScalarAsync<DateTime?>("SELECT released_at FROM lease_history WHERE lease_id = $1", lease.LeaseId));
     }
 
@@ -161,8 +161,8 @@ public sealed class ReservationTests(SrmServerFixture server) : IClassFixture<Sr
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => Srm.ReleaseAsync(lease.LeaseId));
 
-        Assert.Equal(GrpcStatusCode.FailedPrecondition, refused.Status);
-        Assert.Contains("released", refused.Detail);
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains("released", refused.Status.Detail);
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class ReservationTests(SrmServerFixture server) : IClassFixture<Sr
     {
         var refused = await Assert.ThrowsAsync<RpcException>(() => Srm.RenewAsync(long.MaxValue - 7, 60));
 
-        Assert.Equal(GrpcStatusCode.NotFound, refused.Status);
+        Assert.Equal(StatusCode.NotFound, refused.StatusCode);
     }
 
     [Fact]

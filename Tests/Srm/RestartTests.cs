@@ -1,5 +1,5 @@
 using Contracts.Srm;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 using Tests.Infrastructure;
 using static Tests.Srm.Symbols;
 
@@ -29,7 +29,7 @@ public sealed class RestartTests(PostgresFixture postgres) : IClassFixture<Postg
             listed.Leases.Select(l => l.LeaseId));
         Assert.Equal(single.LeaseId, (await after.ReserveAsync(Reserve(repo, "App.A", "plan-a", ttlSeconds: 600))).LeaseId);
         var refused = await Assert.ThrowsAsync<RpcException>(() => after.ReserveAsync(Reserve(repo, "App.B", "plan-c")));
-        Assert.Equal(GrpcStatusCode.Aborted, refused.Status);
+        Assert.Equal(StatusCode.Aborted, refused.StatusCode);
         await after.RenewAsync(batch.Leases[0].LeaseId, 600);
         var fresh = await after.ReserveAsync(Reserve(repo, "App.D", "plan-c"));
         Assert.True(fresh.LeaseId > batch.Leases.Max(l => l.LeaseId));

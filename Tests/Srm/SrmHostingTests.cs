@@ -1,6 +1,6 @@
-using Contracts.Health;
+using Grpc.Health.V1;
 using Contracts.Srm;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 using static Tests.Srm.Symbols;
 
 namespace Tests.Srm;
@@ -13,10 +13,15 @@ public sealed class SrmHostingTests(SrmServerFixture server) : IClassFixture<Srm
     [Fact]
     public async Task Grpc_health_reports_the_srm_service_serving()
     {
-        var reply = await Srm.Client.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
-            GrpcHealthEndpoints.ServiceName, "Check", new HealthCheckRequest { Service = "srm.v1.Srm" });
+        var health = new Health.HealthClient(Srm.Channel);
+        foreach (var service in new[] { "", "srm.v1.Srm" })
+        {
+            var reply = await health.CheckAsync(new HealthCheckRequest { Service = service });
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+        }
 
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest { Service = "nope.v1.Nope" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Net;
 using Contracts.Srm;
-using Google.Protobuf;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,19 +9,20 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using ServiceDefaults.Grpc;
 using Srm.Grpc;
+using SrmClient = Contracts.Srm.Srm.SrmClient;
 
 namespace Tests.Srm;
 
 /// <summary>
 /// The real Srm (its Program: data source, migrations, lease services, endpoint mapping) on a real Kestrel h2c
-/// listener on 127.0.0.1 with a free port, over a given database; called through the real gRPC client.
+/// listener on 127.0.0.1 with a free port, over a given database; called through the generated Grpc.Net.Client client.
 /// </summary>
 public sealed class SrmTestHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<SrmService> factory;
     private readonly HttpClient http;
+    private readonly GrpcChannel channel;
 
     private SrmTestHost(WebApplicationFactory<SrmService> factory, Uri address, string connectionString)
     {
@@ -31,20 +32,24 @@ public sealed class SrmTestHost : IAsyncDisposable
         http = new HttpClient
         {
             BaseAddress = address,
-            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultRequestVersion = System.Net.HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
-        Client = new GrpcClient(http);
+        channel = GrpcChannel.ForAddress(address);
+        Client = new SrmClient(channel);
     }
 
     public Uri Address { get; }
 
     public string ConnectionString { get; }
 
-    public GrpcClient Client { get; }
+    public SrmClient Client { get; }
+
+    public GrpcChannel Channel => channel;
 
     public IServiceProvider Services => factory.Services;
 
+    /// <summary>Plain HTTP to the same listener (h2c): /metrics, /health.</summary>
     public HttpClient Http => http;
 
     public static Task<SrmTestHost> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
@@ -67,26 +72,21 @@ public sealed class SrmTestHost : IAsyncDisposable
         return Task.FromResult(new SrmTestHost(factory, new Uri(address), connectionString));
     }
 
-    public Task<TResponse> CallAsync<TRequest, TResponse>(string method, TRequest request)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse>, new() =>
-        Client.UnaryAsync<TRequest, TResponse>(SrmEndpoints.ServiceName, method, request, TimeSpan.FromSeconds(30));
+    public async Task<ReserveReply> ReserveAsync(ReserveRequest request) => await Client.ReserveAsync(request, deadline: Deadline());
 
-    public Task<ReserveReply> ReserveAsync(ReserveRequest request) => CallAsync<ReserveRequest, ReserveReply>("Reserve", request);
+    public async Task<ReserveBatchReply> ReserveBatchAsync(ReserveBatchRequest request) => await Client.ReserveBatchAsync(request, deadline: Deadline());
 
-    public Task<ReserveBatchReply> ReserveBatchAsync(ReserveBatchRequest request) =>
-        CallAsync<ReserveBatchRequest, ReserveBatchReply>("ReserveBatch", request);
+    public async Task<RenewReply> RenewAsync(long leaseId, int ttlSeconds = 0) =>
+        await Client.RenewAsync(new RenewRequest { LeaseId = leaseId, TtlSec = ttlSeconds }, deadline: Deadline());
 
-    public Task<RenewReply> RenewAsync(long leaseId, int ttlSeconds = 0) =>
-        CallAsync<RenewRequest, RenewReply>("Renew", new RenewRequest { LeaseId = leaseId, TtlSec = ttlSeconds });
+    public async Task<ReleaseReply> ReleaseAsync(long leaseId) => await Client.ReleaseAsync(new ReleaseRequest { LeaseId = leaseId }, deadline: Deadline());
 
-    public Task<ReleaseReply> ReleaseAsync(long leaseId) =>
-        CallAsync<ReleaseRequest, ReleaseReply>("Release", new ReleaseRequest { LeaseId = leaseId });
+    public async Task<ReleasePlanReply> ReleasePlanAsync(string planId) =>
+        await Client.ReleasePlanAsync(new ReleasePlanRequest { PlanId = planId }, deadline: Deadline());
 
-    public Task<ReleasePlanReply> ReleasePlanAsync(string planId) =>
-        CallAsync<ReleasePlanRequest, ReleasePlanReply>("ReleasePlan", new ReleasePlanRequest { PlanId = planId });
+    public async Task<ListLeasesReply> ListAsync(ListLeasesRequest request) => await Client.ListLeasesAsync(request, deadline: Deadline());
 
-    public Task<ListLeasesReply> ListAsync(ListLeasesRequest request) => CallAsync<ListLeasesRequest, ListLeasesReply>("ListLeases", request);
+    private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(30);
 
     /// <summary>Runs a scalar query on the service's database (the source of truth the tests check).</summary>
     public async Task<T> QueryScalarAsync<T>(string sql, params object[] parameters)
@@ -103,6 +103,7 @@ public sealed class SrmTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        channel.Dispose();
         http.Dispose();
         await factory.DisposeAsync();
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Contracts.Srm;
 using Microsoft.Extensions.DependencyInjection;
-using ServiceDefaults.Grpc;
+using Grpc.Core;
 using Tests.Infrastructure;
 using static Tests.Srm.Symbols;
 
@@ -41,8 +41,8 @@ public sealed class SweeperAndMetricsTests(PostgresFixture postgres) : IClassFix
         Assert.Equal(3L, await srm.QueryScalarAsync<long>("SELECT count(*) FROM lease_history WHERE repo = $1", repo));
         // A swept lease id is still fenced, and its symbol is free.
         var stale = await Assert.ThrowsAsync<RpcException>(() => srm.RenewAsync(expiring.LeaseId, 60));
-        Assert.Equal(GrpcStatusCode.FailedPrecondition, stale.Status);
-        Assert.Contains("expired", stale.Detail);
+        Assert.Equal(StatusCode.FailedPrecondition, stale.StatusCode);
+        Assert.Contains("expired", stale.Status.Detail);
         Assert.True((await srm.ReserveAsync(Reserve(repo, "App.A", "plan-b"))).LeaseId > live.LeaseId);
     }
 

@@ -26,7 +26,7 @@ public static class SymbolCollector
             }
         }
 
-        var home = steps.FirstOrDefault(s => s.Kind == Step.Types.Kind.Add) ?? steps.FirstOrDefault();
+        var home = steps.FirstOrDefault(s => s.KnownKind == StepKind.Add) ?? steps.FirstOrDefault();
         if (home is not null)
         {
             foreach (var name in DescriptionSymbols.Capture(description))

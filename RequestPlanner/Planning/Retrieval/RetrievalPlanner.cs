@@ -49,7 +49,7 @@ public sealed partial class RetrievalPlanner(PlanValidator validator, PlannerOpt
             "Steps follow from the hybrid search results and the functions the request names; review them before relying on them.",
         };
 
-        var steps = new List<(Step.Types.Kind Kind, string Goal, string Path, string[] Symbols)>();
+        var steps = new List<(StepKind Kind, string Goal, string Path, string[] Symbols)>();
         var covered = new HashSet<(string Path, string Symbol)>();
 
         foreach (var name in DescriptionSymbols.Capture(description))
@@ -58,9 +58,9 @@ public sealed partial class RetrievalPlanner(PlanValidator validator, PlannerOpt
             var definition = hits.FirstOrDefault(h => SameSymbol(h.Symbol, name));
             if (definition is null)
             {
-                if (intent is null or Step.Types.Kind.Add)
+                if (intent is null or StepKind.Add)
                 {
-                    steps.Add((Step.Types.Kind.Add, $"add {name}()", bestFile, [name]));
+                    steps.Add((StepKind.Add, $"add {name}()", bestFile, [name]));
                     covered.Add((bestFile, name));
                     rationale.Add($"{name}() is not defined in the retrieved code, so it is added to {bestFile}, the file that best matches the request.");
                 }
@@ -71,11 +71,11 @@ public sealed partial class RetrievalPlanner(PlanValidator validator, PlannerOpt
                 continue;
             }
 
-            var kind = intent is null or Step.Types.Kind.Add ? Step.Types.Kind.Edit : intent.Value;
+            var kind = intent is null or StepKind.Add ? StepKind.Edit : intent.Value;
             var verb = kind switch
             {
-                Step.Types.Kind.Remove => "remove",
-                Step.Types.Kind.Refactor => "refactor",
+                StepKind.Remove => "remove",
+                StepKind.Refactor => "refactor",
                 _ => "update",
             };
             steps.Add((kind, $"{verb} {definition.Symbol} in {definition.Path} as requested", definition.Path, [definition.Symbol]));
@@ -109,7 +109,7 @@ public sealed partial class RetrievalPlanner(PlanValidator validator, PlannerOpt
                 symbols = best is null ? [] : [best];
             }
             var what = symbols.Length == 0 ? file.Path : $"{string.Join(", ", symbols)} in {file.Path}";
-            steps.Add((Step.Types.Kind.Edit, $"update {what} for: {summary}", file.Path, symbols));
+            steps.Add((StepKind.Edit, $"update {what} for: {summary}", file.Path, symbols));
             foreach (var symbol in symbols) covered.Add((file.Path, symbol));
             rationale.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{file.Path} ranks {rank} in the hybrid search (score {file.Score:0.###}){(symbols.Length > 0 ? $" and holds {string.Join(", ", symbols)}" : "")}."));
@@ -126,11 +126,11 @@ public sealed partial class RetrievalPlanner(PlanValidator validator, PlannerOpt
             : PlannerResult.Failed(Name, validation.Errors, validation.Rationale);
     }
 
-    private static int KindOrder(Step.Types.Kind kind) => kind switch
+    private static int KindOrder(StepKind kind) => kind switch
     {
-        Step.Types.Kind.Add => 0,
-        Step.Types.Kind.Edit => 1,
-        Step.Types.Kind.Refactor => 2,
+        StepKind.Add => 0,
+        StepKind.Edit => 1,
+        StepKind.Refactor => 2,
         _ => 3,
     };
 

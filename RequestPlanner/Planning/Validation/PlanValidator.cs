@@ -30,13 +30,13 @@ public sealed class PlanValidator(IPathResolver pathResolver)
             else if (goal.Length > PlanLimits.MaxGoalLength) errors.Add($"step {number}: goal is longer than {PlanLimits.MaxGoalLength} characters");
             step.Goal = goal;
 
-            var kind = ParseKind(draftStep.Kind);
+            var kind = SeedStrings.Parse<StepKind>(draftStep.Kind);
             if (kind is null)
             {
                 if (draftStep.Kind is not null)
-                    errors.Add($"step {number}: kind \"{Shorten(draftStep.Kind)}\" is not one of ADD, EDIT, REMOVE, REFACTOR");
+                    errors.Add($"step {number}: kind \"{Shorten(draftStep.Kind)}\" is not one of {SeedStrings.Allowed<StepKind>()}");
             }
-            else step.Kind = kind.Value;
+            else step.Kind = SeedStrings.Of(kind.Value);
 
             if (draftStep.Path is not null)
             {
@@ -45,7 +45,7 @@ public sealed class PlanValidator(IPathResolver pathResolver)
                 else
                 {
                     step.Path = path;
-                    if (kind is Step.Types.Kind.Edit or Step.Types.Kind.Remove or Step.Types.Kind.Refactor)
+                    if (kind is StepKind.Edit or StepKind.Remove or StepKind.Refactor)
                         mustExist.Add((number, path));
                 }
             }
@@ -79,16 +79,6 @@ public sealed class PlanValidator(IPathResolver pathResolver)
             .ToList();
         return new PlanValidation(errors.Count == 0 ? steps : [], rationale, errors);
     }
-
-    /// <summary>Kinds are matched ignoring case and surrounding space; anything else is unknown.</summary>
-    public static Step.Types.Kind? ParseKind(string? kind) => kind?.Trim().ToUpperInvariant() switch
-    {
-        "ADD" => Step.Types.Kind.Add,
-        "EDIT" => Step.Types.Kind.Edit,
-        "REMOVE" => Step.Types.Kind.Remove,
-        "REFACTOR" => Step.Types.Kind.Refactor,
-        _ => null,
-    };
 
     /// <summary>
     /// A symbol is a name without spaces or control characters; a trailing "()" is dropped, so "greet()"

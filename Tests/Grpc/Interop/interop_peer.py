@@ -1,11 +1,13 @@
-"""An independent gRPC peer (Debian's python3-grpcio) for the .NET transport's interop tests.
+"""An independent gRPC peer (Debian's python3-grpcio) for the interop tests with Grpc.AspNetCore / Grpc.Net.Client.
 
-`client HOST:PORT` calls the .NET test server and prints one JSON object per call.
-`server` serves interop.v1.Echo, prints its port, and stops when stdin closes.
-Messages are raw bytes: StringValue/Int32Value are encoded by hand (field 1).
+`client SRM_HOST:PORT RAG_HOST:PORT` calls the real Srm and RagService, lists their services by server
+reflection, and prints one JSON object with each call's outcome.
+`server` serves a scripted srm.v1.Srm, prints its port, and stops when stdin closes.
+Messages are encoded and decoded by hand (no generated code), so nothing is shared with the .NET side.
 """
 import json
 import sys
+import threading
 import time
 from concurrent import futures
 
@@ -35,67 +37,122 @@ def read_varint(data, i):
         shift += 7
 
 
-def string_value(text):
+def fields(data):
+    """Yields (field number, value) of a message: ints for varints, bytes for length-delimited fields."""
+    i = 0
+    while i < len(data):
+        key, i = read_varint(data, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = read_varint(data, i)
+        elif wire == 2:
+            length, i = read_varint(data, i)
+            value, i = data[i:i + length], i + length
+        elif wire == 1:
+            value, i = data[i:i + 8], i + 8
+        elif wire == 5:
+            value, i = data[i:i + 4], i + 4
+        else:
+            raise ValueError("unsupported wire type %d" % wire)
+        yield number, value
+
+
+def string_field(number, text):
     raw = text.encode("utf-8")
-    return b"\x0a" + varint(len(raw)) + raw
+    return varint(number << 3 | 2) + varint(len(raw)) + raw
 
 
-def parse_string_value(data):
-    if not data:
-        return ""
-    length, i = read_varint(data, 1)
-    return data[i:i + length].decode("utf-8")
+def int_field(number, n):
+    return varint(number << 3) + varint(n)
 
 
-def int32_value(n):
-    return b"\x08" + varint(n)
+def field(data, number, default=None):
+    return next((v for n, v in fields(data) if n == number), default)
 
 
 def call(channel, method, payload, **kwargs):
     stub = channel.unary_unary(method, request_serializer=None, response_deserializer=None)
     try:
-        reply = stub(payload, **kwargs)
-        return {"code": "OK", "reply": reply}
+        return {"code": "OK", "reply": stub(payload, **kwargs)}
     except grpc.RpcError as e:
         return {"code": e.code().name, "details": e.details()}
 
 
-def run_client(target):
-    with grpc.insecure_channel(target) as channel:
-        results = {}
-        r = call(channel, "/interop.v1.Echo/Echo", string_value("héllo"), timeout=10)
-        results["echo"] = {"code": r["code"], "value": parse_string_value(r.get("reply", b""))}
-        r = call(channel, "/interop.v1.Echo/Echo", string_value("zipped"), timeout=10, compression=grpc.Compression.Gzip)
-        results["echo_gzip"] = {"code": r["code"], "value": parse_string_value(r.get("reply", b""))}
-        results["fail"] = call(channel, "/interop.v1.Echo/Fail", string_value("x"), timeout=10)
-        results["slow"] = call(channel, "/interop.v1.Echo/Slow", int32_value(5000), timeout=0.3)
-        results["unknown"] = call(channel, "/interop.v1.Echo/Nope", b"", timeout=10)
-        r = call(channel, "/grpc.health.v1.Health/Check", b"", timeout=10)
-        results["health"] = {"code": r["code"], "reply": r.get("reply", b"").hex()}
-        print(json.dumps(results), flush=True)
+def reserve(repo, fq_name, plan_id):
+    return (string_field(1, repo) + string_field(2, "main") + string_field(3, fq_name) + string_field(4, "method")
+            + string_field(5, "src/App.cs") + string_field(6, plan_id) + int_field(7, 60))
 
 
-class EchoHandler(grpc.GenericRpcHandler):
+def list_services(channel):
+    """grpc.reflection.v1alpha ServerReflectionInfo with list_services (field 7): the names it returns."""
+    stub = channel.stream_stream("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                                 request_serializer=None, response_deserializer=None)
+    replies = list(stub(iter([string_field(7, "")]), timeout=10))
+    listing = field(replies[0], 6, b"")  # list_services_response
+    return sorted(field(service, 1, b"").decode("utf-8") for n, service in fields(listing) if n == 1)
+
+
+def run_client(srm_target, rag_target):
+    results = {}
+    with grpc.insecure_channel(srm_target) as srm:
+        repo = "py-" + str(time.time_ns())
+        r = call(srm, "/srm.v1.Srm/Reserve", reserve(repo, "App.Py", "plan-py"), timeout=10)
+        results["reserve"] = {"code": r["code"], "lease_id": field(r.get("reply", b""), 1, 0)}
+        r = call(srm, "/srm.v1.Srm/Reserve", reserve(repo, "App.Zipped", "plan-py"), timeout=10,
+                 compression=grpc.Compression.Gzip)
+        results["reserve_gzip"] = {"code": r["code"], "lease_id": field(r.get("reply", b""), 1, 0)}
+        results["conflict"] = call(srm, "/srm.v1.Srm/Reserve", reserve(repo, "App.Py", "plan-other"), timeout=10)
+        results["invalid"] = call(srm, "/srm.v1.Srm/Reserve", reserve(repo, "App.Py", ""), timeout=10)
+        results["never_granted"] = call(srm, "/srm.v1.Srm/Renew", int_field(1, 2**62), timeout=10)
+        results["unknown"] = call(srm, "/srm.v1.Srm/Steal", b"", timeout=10)
+        r = call(srm, "/grpc.health.v1.Health/Check", string_field(1, "srm.v1.Srm"), timeout=10)
+        results["srm_health"] = {"code": r["code"], "status": field(r.get("reply", b""), 1, 0)}
+        results["srm_services"] = list_services(srm)
+    with grpc.insecure_channel(rag_target) as rag:
+        index = string_field(1, "py") + string_field(2, "main") + string_field(3, "/tmp/x\0y")
+        results["nul_path"] = call(rag, "/rag.v1.Rag/IndexRepository", index, timeout=10)
+        results["unknown_repo"] = call(rag, "/rag.v1.Rag/GetIndexStatus", string_field(1, "nope"), timeout=10)
+        r = call(rag, "/grpc.health.v1.Health/Check", b"", timeout=10)
+        results["rag_health"] = {"code": r["code"], "status": field(r.get("reply", b""), 1, 0)}
+        results["rag_services"] = list_services(rag)
+    print(json.dumps(results), flush=True)
+
+
+class ScriptedSrm(grpc.GenericRpcHandler):
+    """Reserve: lease 42. Release: NOT_FOUND. Renew: too slow. ReleasePlan: UNAVAILABLE once, then 7. Others: none."""
+
+    def __init__(self):
+        self.release_plan_calls = 0
+        self.lock = threading.Lock()
+
     def service(self, handler_call_details):
         method = handler_call_details.method
-        if method == "/interop.v1.Echo/Echo":
-            return grpc.unary_unary_rpc_method_handler(
-                lambda req, ctx: string_value("py: " + parse_string_value(req)))
-        if method == "/interop.v1.Echo/Fail":
-            def fail(req, ctx):
-                ctx.abort(grpc.StatusCode.NOT_FOUND, "no such thing: ünïcode 100%")
-            return grpc.unary_unary_rpc_method_handler(fail)
-        if method == "/interop.v1.Echo/Slow":
+        if method == "/srm.v1.Srm/Reserve":
+            return grpc.unary_unary_rpc_method_handler(lambda req, ctx: int_field(1, 42))
+        if method == "/srm.v1.Srm/Release":
+            def release(req, ctx):
+                ctx.abort(grpc.StatusCode.NOT_FOUND, "no such lease: ünïcode 100%")
+            return grpc.unary_unary_rpc_method_handler(release)
+        if method == "/srm.v1.Srm/Renew":
             def slow(req, ctx):
                 time.sleep(3)
-                return req
+                return b""
             return grpc.unary_unary_rpc_method_handler(slow)
+        if method == "/srm.v1.Srm/ReleasePlan":
+            def release_plan(req, ctx):
+                with self.lock:
+                    self.release_plan_calls += 1
+                    first = self.release_plan_calls == 1
+                if first:
+                    ctx.abort(grpc.StatusCode.UNAVAILABLE, "restarting")
+                return int_field(1, 7 + 100 * (self.release_plan_calls - 2))
+            return grpc.unary_unary_rpc_method_handler(release_plan)
         return None
 
 
 def run_server():
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    server.add_generic_rpc_handlers((EchoHandler(),))
+    server.add_generic_rpc_handlers((ScriptedSrm(),))
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(port, flush=True)
@@ -105,6 +162,6 @@ def run_server():
 
 if __name__ == "__main__":
     if sys.argv[1] == "client":
-        run_client(sys.argv[2])
+        run_client(sys.argv[2], sys.argv[3])
     else:
         run_server()

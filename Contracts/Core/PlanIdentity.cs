@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace RequestPlanner.Planning;
+namespace Contracts.Core;
 
 /// <summary>
 /// The plan id is a name-based UUID (version 5, RFC 9562 section 5.5) of the change request id under a
-/// fixed namespace. Deterministic on purpose: a redelivered request yields the same plan id, and Srm hands
+/// fixed namespace, derived by the planner and checked by the Orchestrator. Deterministic on purpose: a redelivered request yields the same plan id, and Srm hands
 /// the same plan its own leases back, so redelivery reserves nothing new.
 /// </summary>
 public static class PlanIdentity
