@@ -1,6 +1,6 @@
 using Contracts;
 using Contracts.Core;
-using Contracts.Srm;
+using Microsoft.Extensions.Options;
 using Orchestrator.Leases;
 using Orchestrator.Persistence;
 using Orchestrator.Workflow;
@@ -11,11 +11,9 @@ namespace Orchestrator.Api;
 /// Composes a request's detail view: its state, timeline and tickets (Postgres), its plan's live leases mapped to the
 /// steps' symbols (Srm, when reachable), what it waits for, and what a person can do with it now.
 /// </summary>
-public sealed class RequestDetails(RequestQueries queries, IPlanLeases leases, TimeProvider time, ILogger<RequestDetails> logger)
+public sealed class RequestDetails(RequestQueries queries, IPlanLeases leases, IOptions<WorkflowOptions> workflow, TimeProvider time,
+    ILogger<RequestDetails> logger)
 {
-    /// <summary>A request in code_phase this long with no commit from any code agent ever is said to be unanswered.</summary>
-    public static readonly TimeSpan CodeAgentGrace = TimeSpan.FromSeconds(30);
-
     public async Task<RequestDetailsView?> GetAsync(string id, CancellationToken cancellationToken)
     {
         var state = await queries.GetAsync(id, cancellationToken);
@@ -77,7 +75,7 @@ public sealed class RequestDetails(RequestQueries queries, IPlanLeases leases, T
             case Stage.CodePhase:
                 var lastCommit = await queries.LastCommitResultAsync(cancellationToken);
                 var waited = time.GetUtcNow() - state.UpdatedAt;
-                if (lastCommit is null && waited > CodeAgentGrace)
+                if (lastCommit is null && waited >= workflow.Value.CodeAgentGrace)
                 {
                     return new WaitingView("code agents", Topics.CodeTaskOut, true,
                         $"no code agent has ever answered on {Topics.CommitResultOut}: nothing seems to consume {Topics.CodeTaskOut}, so this request stays in code_phase " +

@@ -14,6 +14,7 @@ public static class RequestLifecycleEndpoints
     {
         group.MapPost("{id}/cancel", CancelAsync);
         group.MapPost("{id}/retry", RetryAsync);
+        group.MapPlanReview();
         return group;
     }
 
@@ -21,7 +22,7 @@ public static class RequestLifecycleEndpoints
         RequestDetails details, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         if (ChangeRequestEndpoints.InvalidId(id) is { } invalid) return invalid;
-        var reason = await ReasonAsync(request, json.Value.SerializerOptions, cancellationToken);
+        var reason = await ActionBodies.ReasonAsync(request, json.Value.SerializerOptions, cancellationToken);
         if (reason.Error is { } error) return error;
         var detail = reason.Text is { Length: > 0 } text ? $"cancelled: {text}" : "cancelled on request";
         var acted = await store.ActAsync(id, state => workflow.Cancel(state, detail, MessageSource.Http($"cancel:{id}")), cancellationToken);
@@ -51,29 +52,4 @@ public static class RequestLifecycleEndpoints
         var location = $"{ChangeRequestEndpoints.Route}/{outcome.RequestId}";
         return Results.Accepted(location, new SubmittedView(outcome.RequestId, Stage.PlanPhase.Name(), location, previous.Review));
     }
-
-    private const int MaxReasonLength = 500;
-
-    /// <summary>The optional <c>{"reason": "..."}</c> body of an action.</summary>
-    private static async Task<(string? Text, IResult? Error)> ReasonAsync(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength is null or 0 && !request.HasJsonContentType()) return (null, null);
-        try
-        {
-            var body = await request.ReadFromJsonAsync<ActionReason>(options, cancellationToken);
-            var text = body?.Reason?.Trim();
-            if (text is { Length: > MaxReasonLength } || (text?.Any(char.IsControl) ?? false))
-                return (null, Invalid($"reason must be at most {MaxReasonLength} characters without control characters."));
-            return (text, null);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or BadHttpRequestException)
-        {
-            return (null, Invalid($"The body must be JSON like {{\"reason\": \"...\"}}: {ex.Message}"));
-        }
-    }
-
-    private static IResult Invalid(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The action is not valid.", detail: detail);
-
-    private sealed record ActionReason(string? Reason);
 }

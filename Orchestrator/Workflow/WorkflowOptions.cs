@@ -16,6 +16,9 @@ public sealed class WorkflowOptions
     /// <summary>A non-terminal request with no transition for this long counts as stalled (metric).</summary>
     public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>In code_phase this long with no commit from any code agent ever, the page says nothing seems to consume code.task.out.</summary>
+    public TimeSpan CodeAgentGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Longest text kept in a timeline detail or ticket reason.</summary>
     public int MaxDetailLength { get; set; } = 2000;
 

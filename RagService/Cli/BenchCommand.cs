@@ -46,7 +46,8 @@ public static class BenchCommand
     {
         var ci = CultureInfo.InvariantCulture;
         var embedder = EmbedderFactory.Create(CliEngine.Configuration());
-        var index = new CodeIndex();
+        using var vectors = new QuantizedVectorIndex();
+        var index = new CodeIndex(vectors);
         var indexer = new RepositoryIndexer(embedder, IndexingOptions.Default);
         var cold = await CliProgress.RunAsync(p => indexer.IndexAsync(root, index, progress: p, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var warm = await indexer.IndexAsync(root, index, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -56,24 +57,90 @@ public static class BenchCommand
         output.WriteLine(string.Create(ci, $"Index:     {cold.Files} files, {cold.Chunks} chunks, {cold.BytesRead / 1024.0 / 1024.0:F1} MiB of text"));
         output.WriteLine(string.Create(ci, $"Indexing:  {cold.Duration.TotalSeconds:F2} s cold = {cold.Files / cold.Duration.TotalSeconds:F0} files/s, {cold.Chunks / cold.Duration.TotalSeconds:F0} chunks/s, {cold.BytesRead / 1024.0 / 1024.0 / cold.Duration.TotalSeconds:F2} MiB/s"));
         output.WriteLine(string.Create(ci, $"Re-index:  {warm.Duration.TotalMilliseconds:F0} ms with nothing changed ({warm.FilesChanged} files re-chunked)"));
+        var (terms, postings) = index.LexicalSize();
+        output.WriteLine(string.Create(ci, $"Memory:    dense {Mib(vectors.MemoryBytes)} MiB in memory ({QuantizedVectorIndex.DefaultBits}-bit signatures; float32 originals {Mib(vectors.DiskBytes)} MiB on disk, exact float32 in memory would take {Mib((long)vectors.Count * (vectors.DiskBytes / Math.Max(1, vectors.Count)))} MiB); lexical {Mib(index.LexicalMemoryBytes())} MiB ({terms} terms, {postings} postings)"));
 
         var mix = QueryMix(index, queryCount);
         var searcher = new HybridSearcher(embedder);
         foreach (var warmup in mix.Take(10)) await searcher.SearchAsync(index, new SearchRequest(warmup, k, alpha), cancellationToken).ConfigureAwait(false);
         var latencies = new List<double>(mix.Count);
+        var cpu = new List<double>(mix.Count);
         var total = Stopwatch.StartNew();
         foreach (var query in mix)
         {
             var one = Stopwatch.StartNew();
-            await searcher.SearchAsync(index, new SearchRequest(query, k, alpha), cancellationToken).ConfigureAwait(false);
+            var cpuBefore = ThreadCpuClock.Now();
+            // Synchronously: the search completes on this thread, so its CPU clock sees all of it.
+            searcher.SearchAsync(index, new SearchRequest(query, k, alpha), cancellationToken).GetAwaiter().GetResult();
+            cpu.Add((ThreadCpuClock.Now() - cpuBefore).TotalMilliseconds);
             latencies.Add(one.Elapsed.TotalMilliseconds);
         }
         total.Stop();
-        latencies.Sort();
         output.WriteLine(string.Create(ci, $"Queries:   {mix.Count} (symbol names, short phrases, long descriptions), k={k}, alpha={alpha}"));
-        output.WriteLine(string.Create(ci, $"Latency:   p50 {Percentile(latencies, 0.50):F2} ms, p95 {Percentile(latencies, 0.95):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms"));
+        output.WriteLine(string.Create(ci, $"Latency:   {Summary(latencies)}"));
+        if (ThreadCpuClock.IsSupported) output.WriteLine(string.Create(ci, $"CPU/query: {Summary(cpu)} (thread CPU time: without waiting for a core)"));
         output.WriteLine(string.Create(ci, $"Throughput: {mix.Count / total.Elapsed.TotalSeconds:F0} queries/s (one thread)"));
+        Lexical(index, mix, output);
+        await DenseRecallAsync(index, vectors, embedder, mix, output, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>MaxScore top-k against exhaustive BM25 scoring and sorting (the anchor) over the same index.</summary>
+    private static void Lexical(CodeIndex index, List<string> mix, TextWriter output)
+    {
+        var pruned = new List<double>(mix.Count);
+        var anchor = new List<double>(mix.Count);
+        var differ = 0;
+        foreach (var query in mix)
+        {
+            var terms = QueryAnalyzer.Analyze(query);
+            var clock = Stopwatch.StartNew();
+            var top = index.SearchLexical(terms, HybridSearcher.CandidatePool);
+            pruned.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var all = index.ScoreLexical(terms).OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(HybridSearcher.CandidatePool).Select(p => (p.Key, p.Value)).ToList();
+            anchor.Add(clock.Elapsed.TotalMilliseconds);
+            if (!top.SequenceEqual(all)) differ++;
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Lexical:   top {HybridSearcher.CandidatePool} by MaxScore {Summary(pruned)}; exhaustive (anchor) {Summary(anchor)}; {differ} of {mix.Count} rankings differ"));
+    }
+
+    /// <summary>The approximate dense index against exact search over the same vectors (the anchor), per query of the mix.</summary>
+    private static async Task DenseRecallAsync(CodeIndex index, QuantizedVectorIndex vectors, IEmbedder embedder, List<string> mix, TextWriter output, CancellationToken cancellationToken)
+    {
+        const int RecallAt = 10;
+        var ci = CultureInfo.InvariantCulture;
+        var exact = new ExactVectorIndex();
+        foreach (var batch in vectors.Entries().Chunk(4096)) await exact.UpsertAsync(batch, cancellationToken).ConfigureAwait(false);
+        var approximate = new List<double>(mix.Count);
+        var anchor = new List<double>(mix.Count);
+        var found = 0;
+        var expected = 0;
+        foreach (var query in mix)
+        {
+            var vector = await embedder.EmbedQueryAsync(query, index.InverseDocumentFrequency, cancellationToken).ConfigureAwait(false);
+            var clock = Stopwatch.StartNew();
+            var truth = await exact.SearchAsync(vector, HybridSearcher.CandidatePool, cancellationToken).ConfigureAwait(false);
+            anchor.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var approx = await vectors.SearchAsync(vector, HybridSearcher.CandidatePool, cancellationToken).ConfigureAwait(false);
+            approximate.Add(clock.Elapsed.TotalMilliseconds);
+            var top = approx.Take(RecallAt).Select(m => m.Id).ToHashSet();
+            var want = truth.Take(RecallAt).ToList();
+            found += want.Count(m => top.Contains(m.Id));
+            expected += want.Count;
+        }
+        output.WriteLine(string.Create(ci, $"Dense:     recall@{RecallAt} {(double)found / Math.Max(1, expected):F3} against exact search; top {HybridSearcher.CandidatePool} approximate {Summary(approximate)}; exact (anchor) {Summary(anchor)}"));
+    }
+
+    private static string Summary(List<double> latencies)
+    {
+        latencies.Sort();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"p50 {Percentile(latencies, 0.50):F2} ms, p95 {Percentile(latencies, 0.95):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms");
+    }
+
+    private static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("F1", CultureInfo.InvariantCulture);
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 

@@ -4,7 +4,7 @@ using RagService.Indexing;
 
 namespace RagService.Cli;
 
-/// <summary><c>index --root DIR</c>: indexes the tree in memory and prints statistics.</summary>
+/// <summary><c>index --root DIR</c>: indexes the tree in memory and prints statistics; exit code 4 when nothing was indexed.</summary>
 public static class IndexCommand
 {
     public static Command Create()
@@ -26,13 +26,15 @@ public static class IndexCommand
             var ci = CultureInfo.InvariantCulture;
             o.WriteLine(string.Create(ci, $"Root:       {directory.FullName}"));
             o.WriteLine(string.Create(ci, $"Embedder:   {engine.Embedder.ModelId}"));
-            o.WriteLine(string.Create(ci, $"Files:      {report.Files} indexed, {report.FilesSkipped} skipped (binary or over {IndexingOptions.Default.MaxFileBytes / 1024} KiB)"));
+            o.WriteLine(string.Create(ci, $"Files:      {report.Files} indexed, {report.FilesSkipped} skipped ({report.Skipped}; too large: over {IndexingOptions.Default.MaxFileBytes / 1024} KiB)"));
             o.WriteLine(string.Create(ci, $"Chunks:     {report.Chunks}"));
             o.WriteLine(string.Create(ci, $"Bytes:      {report.BytesRead:N0}"));
             o.WriteLine(string.Create(ci, $"Time:       {report.Duration.TotalSeconds:F2} s ({report.Files / Math.Max(0.001, report.Duration.TotalSeconds):F0} files/s, {report.Chunks / Math.Max(0.001, report.Duration.TotalSeconds):F0} chunks/s)"));
             o.WriteLine("By language:");
             foreach (var (language, files, chunks) in byLanguage) o.WriteLine(string.Create(ci, $"  {language,-12} {files,6} files {chunks,7} chunks"));
-            return 0;
+            if (report.Files > 0) return 0;
+            await Console.Error.WriteLineAsync($"warning: no file was indexed under {directory.FullName} ({report.FilesSkipped} skipped: {report.Skipped}); is --root the repository's working tree?").ConfigureAwait(false);
+            return CliOptions.NothingIndexedExitCode;
         });
         return command;
     }

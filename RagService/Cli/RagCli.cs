@@ -7,10 +7,17 @@ public static class RagCli
 {
     private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "index", "search", "bench" };
 
-    /// <summary>True when the process was started as a CLI (first argument is a verb) rather than as the service.</summary>
-    public static bool IsCliInvocation(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+    private static readonly HashSet<string> HelpWords = new(StringComparer.Ordinal) { "help", "--help", "-h", "-?" };
 
-    public static Task<int> RunAsync(string[] args)
+    /// <summary>
+    /// True when the process was started as a CLI rather than as the service. The service takes no verb, only host
+    /// settings (<c>--urls=...</c>, <c>key=value</c>), so any other first word is a command, or a mistake that
+    /// must print usage rather than start a server.
+    /// </summary>
+    public static bool IsCliInvocation(string[] args) =>
+        args.Length > 0 && (HelpWords.Contains(args[0]) || (!args[0].StartsWith('-') && !args[0].Contains('=')));
+
+    public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("RagService: repository indexing and hybrid code search.")
         {
@@ -18,6 +25,13 @@ public static class RagCli
             SearchCommand.Create(),
             BenchCommand.Create(),
         };
-        return root.Parse(args).InvokeAsync();
+        if (!Verbs.Contains(args[0]))
+        {
+            if (!HelpWords.Contains(args[0]))
+                await Console.Error.WriteLineAsync($"error: unknown command '{args[0]}'. Commands: {string.Join(", ", Verbs.Order(StringComparer.Ordinal))}; without one, RagService starts the gRPC service.");
+            await root.Parse("--help").InvokeAsync();
+            return CliOptions.BadInputExitCode;
+        }
+        return await root.Parse(args).InvokeAsync();
     }
 }

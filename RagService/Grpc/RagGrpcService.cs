@@ -24,15 +24,15 @@ public sealed class RagGrpcService(RepositoryCatalog catalog) : Contracts.Rag.Ra
         return ToReply(await catalog.SearchAsync(request.Repo, request.Branch, search, context.CancellationToken));
     }
 
-    public override Task<IndexStatus> GetIndexStatus(GetIndexStatusRequest request, ServerCallContext context) =>
-        Task.FromResult(ToStatus(catalog.GetStatus(request.Repo, request.Branch)));
+    public override async Task<IndexStatus> GetIndexStatus(GetIndexStatusRequest request, ServerCallContext context) =>
+        ToStatus(await catalog.GetStatusAsync(request.Repo, request.Branch, context.CancellationToken));
 
-    public override Task<ResolvePathsReply> ResolvePaths(ResolvePathsRequest request, ServerCallContext context)
+    public override async Task<ResolvePathsReply> ResolvePaths(ResolvePathsRequest request, ServerCallContext context)
     {
         var reply = new ResolvePathsReply();
-        reply.Paths.AddRange(catalog.ResolvePaths(request.Repo, request.Branch, request.Paths)
+        reply.Paths.AddRange((await catalog.ResolvePathsAsync(request.Repo, request.Branch, request.Paths, context.CancellationToken))
             .Select(r => new PathResolution { Path = r.Path, Exists = r.Exists, Normalized = r.Normalized }));
-        return Task.FromResult(reply);
+        return reply;
     }
 
     private static IndexStatus ToStatus(RegisteredRepository repository)

@@ -23,7 +23,7 @@ public static class RagServiceHostingExtensions
     /// <summary>
     /// The engine and its storage: Postgres (<c>ConnectionStrings:ragdb</c>, migrated at start) when configured,
     /// otherwise in memory; Qdrant (Qdrant.Client, gRPC) when <c>ConnectionStrings:qdrant</c> is set, otherwise the in-process
-    /// exact vector index; OpenAI embeddings when <c>OpenAI:ApiKey</c> and <c>OpenAI:EmbeddingModel</c> are set,
+    /// quantised vector index; OpenAI embeddings when <c>OpenAI:ApiKey</c> and <c>OpenAI:EmbeddingModel</c> are set,
     /// otherwise the local hashing embedder.
     /// </summary>
     public static IHostApplicationBuilder AddRagService(this IHostApplicationBuilder builder)
@@ -48,7 +48,7 @@ public static class RagServiceHostingExtensions
         }
         else
         {
-            services.AddSingleton<IVectorIndexFactory, ExactVectorIndexFactory>();
+            services.AddSingleton<IVectorIndexFactory, QuantizedVectorIndexFactory>();
         }
 
         if (builder.Configuration.GetConnectionString(DatabaseConnectionName) is { Length: > 0 })

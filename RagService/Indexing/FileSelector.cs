@@ -8,24 +8,40 @@ namespace RagService.Indexing;
 /// Lists the files of a working tree that are worth indexing: what git tracks plus untracked files that are not
 /// ignored (<c>git ls-files -co --exclude-standard</c>), or, without git or outside a repository, a walk that
 /// honours .gitignore files. Excluded folders, names and extensions (<see cref="IndexingOptions"/>) are dropped
-/// either way. Paths are repository-relative with '/' separators, sorted ordinally.
+/// either way. A file is only ever read through its real path, and one whose real path (symbolic links resolved,
+/// in the file name or in a folder above it) is outside the repository root is left out and counted.
+/// Paths are repository-relative with '/' separators, sorted ordinally.
 /// </summary>
 public sealed class FileSelector(IndexingOptions options, ILogger? logger = null)
 {
     private readonly ILogger log = logger ?? NullLogger.Instance;
 
-    public async Task<IReadOnlyList<string>> SelectAsync(string root, CancellationToken cancellationToken)
+    public async Task<FileSelection> SelectAsync(string root, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(root);
         if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"Repository folder '{root}' does not exist; pass the path of a working tree.");
+        var realRoot = RealPath.Resolve(full) ?? full;
         var listed = await TryGitLsFilesAsync(full, cancellationToken).ConfigureAwait(false);
-        var candidates = listed ?? Walk(full, cancellationToken);
-        return candidates
-            .Where(p => !options.IsExcludedPath(p))
-            .Where(p => File.Exists(Path.Combine(full, p)))
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var candidates = (listed ?? Walk(full, cancellationToken)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var files = new List<SelectedFile>();
+        int ignored = 0, outside = 0;
+        foreach (var path in candidates)
+        {
+            if (options.IsExcludedPath(path))
+            {
+                ignored++;
+                continue;
+            }
+            var real = RealPath.Resolve(Path.Combine(full, path));
+            if (real is not null && !RealPath.IsUnder(real, realRoot))
+            {
+                outside++;
+                log.LogWarning("Not indexing {Path} in {Root}: it is a symbolic link to a file outside the repository", path, full);
+                continue;
+            }
+            if (real is not null && File.Exists(real)) files.Add(new SelectedFile(path, real));
+        }
+        return new FileSelection(files, ignored, outside);
     }
 
     private async Task<List<string>?> TryGitLsFilesAsync(string root, CancellationToken cancellationToken)
@@ -90,8 +106,13 @@ public sealed class FileSelector(IndexingOptions options, ILogger? logger = null
                 var name = Path.GetFileName(entry);
                 var path = relative.Length == 0 ? name : relative + "/" + name;
                 var attributes = File.GetAttributes(entry);
-                if ((attributes & FileAttributes.ReparsePoint) != 0) continue; // no symlink loops
                 var isDirectory = (attributes & FileAttributes.Directory) != 0;
+                // A link is one candidate, judged by its real path, as git lists it; linked folders are not walked.
+                if ((attributes & FileAttributes.ReparsePoint) != 0)
+                {
+                    result.Add(path);
+                    continue;
+                }
                 if (isDirectory && options.ExcludedDirectories.Contains(name)) continue;
                 if (rules.IsIgnored(path, isDirectory)) continue;
                 if (isDirectory) pending.Push(path);

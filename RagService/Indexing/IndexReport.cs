@@ -5,7 +5,10 @@ namespace RagService.Indexing;
 /// <param name="Chunks">Chunks in the index afterwards.</param>
 /// <param name="FilesChanged">Files new or changed since the last run (re-chunked and re-embedded).</param>
 /// <param name="FilesRemoved">Files that left the index (deleted, now ignored, now too large or binary).</param>
-/// <param name="FilesSkipped">Files listed but not indexed (binary or over the size limit).</param>
+/// <param name="Skipped">Files listed but not indexed, by reason.</param>
 /// <param name="ChunksEmbedded">Chunks embedded in this run.</param>
 /// <param name="BytesRead">Bytes of the files read in this run.</param>
-public sealed record IndexReport(int Files, int Chunks, int FilesChanged, int FilesRemoved, int FilesSkipped, int ChunksEmbedded, long BytesRead, TimeSpan Duration);
+public sealed record IndexReport(int Files, int Chunks, int FilesChanged, int FilesRemoved, SkippedFiles Skipped, int ChunksEmbedded, long BytesRead, TimeSpan Duration)
+{
+    public int FilesSkipped => Skipped.Total;
+}

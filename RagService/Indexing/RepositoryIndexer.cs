@@ -26,20 +26,23 @@ public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions option
         store ??= NoIndexStore.Instance;
         var clock = Stopwatch.StartNew();
         var fullRoot = Path.GetFullPath(root);
-        var selected = await new FileSelector(options, log).SelectAsync(fullRoot, cancellationToken).ConfigureAwait(false);
+        var selection = await new FileSelector(options, log).SelectAsync(fullRoot, cancellationToken).ConfigureAwait(false);
+        var selected = selection.Files;
         log.LogInformation("Indexing {Root}: {Count} candidate files", fullRoot, selected.Count);
 
         var changed = new ConcurrentBag<(string Path, string Hash, List<CodeChunk> Chunks)>();
         var present = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var skipped = 0;
+        int binary = 0, tooLarge = 0;
         var scanned = 0;
         long bytesRead = 0;
-        await Parallel.ForEachAsync(selected, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, async (path, ct) =>
+        await Parallel.ForEachAsync(selected, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, async (file, ct) =>
         {
-            var content = await SourceFileReader.ReadAsync(Path.Combine(fullRoot, path), options.MaxFileBytes, ct).ConfigureAwait(false);
+            var path = file.Path;
+            var (content, skip) = await SourceFileReader.ReadAsync(file.RealPath, options.MaxFileBytes, ct).ConfigureAwait(false);
             if (content is null)
             {
-                Interlocked.Increment(ref skipped);
+                if (skip == SkipReason.Binary) Interlocked.Increment(ref binary);
+                else Interlocked.Increment(ref tooLarge);
             }
             else
             {
@@ -93,9 +96,10 @@ public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions option
             removed++;
         }
 
+        var skipped = new SkippedFiles(binary, tooLarge, selection.Ignored, selection.OutsideRoot);
         var report = new IndexReport(index.FileCount, index.ChunkCount, files.Count, removed, skipped, embeddedCount, bytesRead, clock.Elapsed);
-        log.LogInformation("Indexed {Root}: {Files} files, {Chunks} chunks; {Changed} changed, {Removed} removed, {Skipped} skipped in {Elapsed} ms",
-            fullRoot, report.Files, report.Chunks, report.FilesChanged, report.FilesRemoved, report.FilesSkipped, (long)clock.Elapsed.TotalMilliseconds);
+        log.LogInformation("Indexed {Root}: {Files} files, {Chunks} chunks; {Changed} changed, {Removed} removed, {Skipped} skipped ({SkippedByReason}) in {Elapsed} ms",
+            fullRoot, report.Files, report.Chunks, report.FilesChanged, report.FilesRemoved, report.FilesSkipped, skipped, (long)clock.Elapsed.TotalMilliseconds);
         return report;
 
         async Task FlushAsync()

@@ -11,7 +11,8 @@ namespace RagService.Repositories;
 /// <summary>
 /// The registered repositories and their in-memory indexes: registers and indexes working trees (only under the
 /// workspace roots), rebuilds indexes from the store at startup, refreshes a stale index before searching it,
-/// and answers which paths exist. One indexing run per repository at a time.
+/// and answers which paths exist. One indexing run per repository at a time, across replicas; before answering,
+/// a replica catches up with runs that ended on another (the store's index version is newer than its own).
 /// </summary>
 public sealed class RepositoryCatalog(
     IRepositoryStore store,
@@ -35,15 +36,16 @@ public sealed class RepositoryCatalog(
     {
         foreach (var registered in await store.ListAsync(cancellationToken))
         {
-            var entry = new Entry(registered.Id, registered.Repo, registered.Branch, registered.Path, new CodeIndex(vectors.Create(registered.Repo, registered.Branch)));
-            var clock = Stopwatch.StartNew();
-            var files = await store.LoadAsync(registered.Id, indexer.Embedder.ModelId, entry.Index, cancellationToken);
-            // An index interrupted mid-run, or stored by another embedding model, is refreshed before its next search.
-            var usable = registered.Status.State == IndexState.Ready && (files > 0 || registered.Status.Files == 0);
-            entry.Status = usable ? registered.Status : registered.Status with { State = IndexState.NotIndexed };
-            entries[(registered.Repo, registered.Branch)] = entry;
-            logger.LogInformation("Loaded {Repo}@{Branch} from the database: {Files} files, {Chunks} chunks in {Elapsed} ms ({State})",
-                registered.Repo, registered.Branch, files, entry.Index.ChunkCount, clock.ElapsedMilliseconds, entry.Status.State);
+            var entry = entries.GetOrAdd((registered.Repo, registered.Branch), _ => NewEntry(registered));
+            await entry.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                await CatchUpAsync(entry, registered, cancellationToken);
+            }
+            finally
+            {
+                entry.Gate.Release();
+            }
         }
     }
 
@@ -58,7 +60,7 @@ public sealed class RepositoryCatalog(
         if (!Directory.Exists(canonical)) throw new DirectoryNotFoundException($"The working tree '{path}' does not exist; check out the repository there first.");
 
         var registered = await store.RegisterAsync(repo, branch, canonical, cancellationToken);
-        var entry = entries.GetOrAdd((repo, branch), _ => new Entry(registered.Id, repo, branch, canonical, new CodeIndex(vectors.Create(repo, branch))));
+        var entry = entries.GetOrAdd((repo, branch), _ => NewEntry(registered));
         entry.Path = canonical;
         await RunIndexAsync(entry, onlyIfStale: false, cancellationToken);
         return entry.Snapshot();
@@ -69,8 +71,8 @@ public sealed class RepositoryCatalog(
         ValidateName(repo, "repo", required: true);
         ValidateName(branch, "branch", required: false);
         SearchLimits.Validate(request);
-        var entry = Find(repo, branch);
         var clock = Stopwatch.StartNew();
+        var entry = await FindAsync(repo, branch, cancellationToken);
         if (IsStale(entry)) await RunIndexAsync(entry, onlyIfStale: true, cancellationToken);
         if (entry.Status.State != IndexState.Ready && entry.Index.FileCount == 0)
             throw new RepositoryUnavailableException($"Repository '{repo}' branch '{branch}' could not be indexed: {entry.Status.Error}. Fix the working tree at {entry.Path} and call IndexRepository again.");
@@ -80,20 +82,20 @@ public sealed class RepositoryCatalog(
         return response;
     }
 
-    public RegisteredRepository GetStatus(string repo, string branch)
+    public async Task<RegisteredRepository> GetStatusAsync(string repo, string branch, CancellationToken cancellationToken)
     {
         ValidateName(repo, "repo", required: true);
         ValidateName(branch, "branch", required: false);
-        return Find(repo, branch).Snapshot();
+        return (await FindAsync(repo, branch, cancellationToken)).Snapshot();
     }
 
     /// <summary>For each path: whether it exists in the indexed working tree, and its normalised form (empty when invalid).</summary>
-    public IReadOnlyList<(string Path, bool Exists, string Normalized)> ResolvePaths(string repo, string branch, IReadOnlyList<string> paths)
+    public async Task<IReadOnlyList<(string Path, bool Exists, string Normalized)>> ResolvePathsAsync(string repo, string branch, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
         ValidateName(repo, "repo", required: true);
         ValidateName(branch, "branch", required: false);
         if (paths.Count > MaxResolvePaths) throw new InvalidRepositoryRequestException($"{paths.Count} paths in one request; the limit is {MaxResolvePaths}. Split the request.");
-        var entry = Find(repo, branch);
+        var entry = await FindAsync(repo, branch, cancellationToken);
         return paths.Select(path =>
         {
             var normalized = RepositoryPaths.Normalize(path);
@@ -111,8 +113,55 @@ public sealed class RepositoryCatalog(
         return File.Exists(canonical) || Directory.Exists(canonical);
     }
 
-    private Entry Find(string repo, string branch) =>
-        entries.TryGetValue((repo, branch), out var entry) ? entry : throw new RepositoryNotFoundException(repo, branch);
+    /// <summary>
+    /// The repository's entry with an index at least as new as the store's: another replica may have registered it or
+    /// finished an indexing run since (one version read per call; the catch-up loads only the files that changed).
+    /// </summary>
+    private async Task<Entry> FindAsync(string repo, string branch, CancellationToken cancellationToken)
+    {
+        var stored = await store.FindAsync(repo, branch, cancellationToken);
+        if (!entries.TryGetValue((repo, branch), out var entry))
+        {
+            if (stored is null) throw new RepositoryNotFoundException(repo, branch);
+            entry = entries.GetOrAdd((repo, branch), _ => NewEntry(stored));
+        }
+        if (stored is not null && stored.Version != entry.Version)
+        {
+            await entry.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                // Re-read under the gate: a run of this replica, or another catch-up, may have got there first.
+                if (await store.FindAsync(repo, branch, cancellationToken) is { } current && current.Version != entry.Version)
+                    await CatchUpAsync(entry, current, cancellationToken);
+            }
+            finally
+            {
+                entry.Gate.Release();
+            }
+        }
+        return entry;
+    }
+
+    /// <summary>Loads what the store holds beyond the entry's index (the caller holds the entry's gate).</summary>
+    private async Task CatchUpAsync(Entry entry, RegisteredRepository stored, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var files = await store.SyncAsync(stored.Id, indexer.Embedder.ModelId, entry.Index, cancellationToken);
+        entry.Path = stored.Path;
+        entry.Version = stored.Version;
+        // A run in progress elsewhere keeps this replica's last finished status; an index interrupted mid-run, or
+        // stored by another embedding model, is refreshed before its next search.
+        if (stored.Status.State != IndexState.Indexing || entry.Status.State == IndexState.NotIndexed)
+        {
+            var usable = stored.Status.State == IndexState.Ready && (files > 0 || stored.Status.Files == 0);
+            entry.Status = usable ? stored.Status : stored.Status with { State = IndexState.NotIndexed };
+        }
+        logger.LogInformation("Loaded {Repo}@{Branch} version {Version} from the database: {Files} files, {Chunks} chunks in {Elapsed} ms ({State})",
+            entry.Repo, entry.Branch, entry.Version, files, entry.Index.ChunkCount, clock.ElapsedMilliseconds, entry.Status.State);
+    }
+
+    private Entry NewEntry(RegisteredRepository registered) =>
+        new(registered.Id, registered.Repo, registered.Branch, registered.Path, new CodeIndex(vectors.Create(registered.Repo, registered.Branch)));
 
     private bool IsStale(Entry entry)
     {
@@ -129,7 +178,11 @@ public sealed class RepositoryCatalog(
         await entry.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (onlyIfStale && !IsStale(entry)) return; // another caller refreshed it while we waited
+            // One run per repository across replicas; runs that ended elsewhere meanwhile are loaded first.
+            await using var lease = await store.LockAsync(entry.Id, cancellationToken);
+            if (await store.FindAsync(entry.Repo, entry.Branch, cancellationToken) is { } stored && stored.Version != entry.Version)
+                await CatchUpAsync(entry, stored, cancellationToken);
+            if (onlyIfStale && !IsStale(entry)) return; // another caller (or replica) refreshed it while we waited
             var fingerprint = TreeFingerprint.Compute(entry.Path);
             entry.Status = entry.Status with { State = IndexState.Indexing, Error = null };
             await store.SaveStatusAsync(entry.Id, entry.Status, cancellationToken);
@@ -158,7 +211,7 @@ public sealed class RepositoryCatalog(
                     Error = "Indexing was cancelled before it finished; the next IndexRepository call or search runs it again.",
                     DurationMs = clock.ElapsedMilliseconds,
                 };
-                await store.SaveStatusAsync(entry.Id, entry.Status, CancellationToken.None);
+                entry.Version = await store.SaveStatusAsync(entry.Id, entry.Status, CancellationToken.None);
                 throw;
             }
             catch (Exception exception)
@@ -169,7 +222,7 @@ public sealed class RepositoryCatalog(
             }
             metrics.IndexDuration.Record(clock.Elapsed.TotalMilliseconds);
             // The run is over: its outcome is stored even if the caller stopped waiting in the meantime.
-            await store.SaveStatusAsync(entry.Id, entry.Status, CancellationToken.None);
+            entry.Version = await store.SaveStatusAsync(entry.Id, entry.Status, CancellationToken.None);
         }
         finally
         {
@@ -194,6 +247,9 @@ public sealed class RepositoryCatalog(
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public RepositoryStatus Status { get; set; } = RepositoryStatus.NotIndexed;
 
-        public RegisteredRepository Snapshot() => new(Id, Repo, Branch, Path, Status);
+        /// <summary>The store's index version this entry's index reflects.</summary>
+        public long Version { get; set; } = -1;
+
+        public RegisteredRepository Snapshot() => new(Id, Repo, Branch, Path, Status, Version);
     }
 }

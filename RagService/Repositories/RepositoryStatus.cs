@@ -18,5 +18,8 @@ public sealed record RepositoryStatus(
     public static RepositoryStatus NotIndexed { get; } = new(IndexState.NotIndexed, 0, 0, 0, 0, null, 0, null, null, null);
 }
 
-/// <summary>A repository as registered: a (repo, branch) name for a working tree on this machine.</summary>
-public sealed record RegisteredRepository(long Id, string Repo, string Branch, string Path, RepositoryStatus Status);
+/// <summary>
+/// A repository as registered: a (repo, branch) name for a working tree on this machine. <paramref name="Version"/> counts
+/// the indexing runs that ended (see <see cref="Storage.IRepositoryStore"/>).
+/// </summary>
+public sealed record RegisteredRepository(long Id, string Repo, string Branch, string Path, RepositoryStatus Status, long Version = 0);

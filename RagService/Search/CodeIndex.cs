@@ -15,7 +15,7 @@ public sealed class CodeIndex(IVectorIndex vectors)
     private readonly Bm25Index lexical = new();
     private long lastId;
 
-    public CodeIndex() : this(new ExactVectorIndex()) { }
+    public CodeIndex() : this(new QuantizedVectorIndex()) { }
 
     public IVectorIndex Vectors => vectors;
 
@@ -72,6 +72,12 @@ public sealed class CodeIndex(IVectorIndex vectors)
     }
 
     public double InverseDocumentFrequency(string term) => Read(() => lexical.InverseDocumentFrequency(term));
+
+    /// <summary>Distinct terms and postings of the lexical index.</summary>
+    public (int Terms, long Postings) LexicalSize() => Read(lexical.Size);
+
+    /// <summary>Approximate bytes the lexical index holds.</summary>
+    public long LexicalMemoryBytes() => Read(lexical.MemoryBytes);
 
     /// <summary>BM25 scores of every chunk that matches at least one term.</summary>
     public Dictionary<long, double> ScoreLexical(IReadOnlyList<WeightedTerm> terms) => Read(() => lexical.Score(terms));

@@ -8,10 +8,10 @@ public interface IVectorIndexFactory
     IVectorIndex Create(string repo, string branch);
 }
 
-/// <summary>The default: an in-process exact index per repository.</summary>
-public sealed class ExactVectorIndexFactory : IVectorIndexFactory
+/// <summary>The default: an in-process quantised index per repository.</summary>
+public sealed class QuantizedVectorIndexFactory : IVectorIndexFactory
 {
-    public IVectorIndex Create(string repo, string branch) => new ExactVectorIndex();
+    public IVectorIndex Create(string repo, string branch) => new QuantizedVectorIndex();
 }
 
 /// <summary>A Qdrant collection per repository and branch, when <c>ConnectionStrings:qdrant</c> is set.</summary>

@@ -2,7 +2,6 @@ using Contracts;
 using Contracts.Core;
 using Microsoft.Extensions.Logging;
 using RequestPlanner.Planning;
-using RequestPlanner.Planning.Requests;
 using ServiceDefaults.Kafka;
 
 namespace RequestPlanner.Worker;
@@ -10,8 +9,8 @@ namespace RequestPlanner.Worker;
 /// <summary>
 /// One record of <c>change.request.in</c>: parse, validate, plan, publish the <see cref="Plan"/> on
 /// <c>plan.out</c> keyed by the request id. Malformed or invalid requests are poison (dead-lettered at once
-/// with the reason, never planned); a dependency that is down throws, and the consumer loop retries the
-/// record and dead-letters it after its retries. Planning is idempotent per request (the plan id is derived
+/// with the reason, never planned); an outage of a dependency is waited out by the planner, which then
+/// publishes a FAILED plan saying so, so the request regresses instead of hanging. Planning is idempotent per request (the plan id is derived
 /// from the request id), so a retry or redelivery publishes the same plan again and reserves nothing new.
 /// </summary>
 public sealed class ChangeRequestHandler(ChangeRequestPlanner planner, IKafkaPublisher publisher, ILogger<ChangeRequestHandler> logger)

@@ -46,7 +46,8 @@ public static class RequestPlannerHostingExtensions
         services.AddSingleton<ISymbolReserver, SrmSymbolReserver>();
 
         services.AddSingleton<PlanValidator>();
-        services.AddSingleton(new PlanPromptBuilder(planner.PromptTokenBudget));
+        services.AddSingleton(PromptTokenizer.ForModel(openAi.Model));
+        services.AddSingleton(sp => new PlanPromptBuilder(planner.PromptTokenBudget, sp.GetRequiredService<PromptTokenizer>()));
         if (openAi.IsConfigured)
         {
             services.AddSingleton<OpenAiChatModel>();

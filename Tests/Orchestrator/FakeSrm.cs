@@ -73,8 +73,10 @@ public sealed class FakeSrm : IAsyncDisposable
                 var held = leases.Values.FirstOrDefault(l => l.FqName == item.FqName && l.Repo == item.Repo && l.Branch == item.Branch);
                 if (held is not null && held.PlanId != request.PlanId)
                     reply.Conflicts.Add(new Conflict { FqName = item.FqName, HolderPlanId = held.PlanId, HolderLeaseId = held.LeaseId, ExpiresAt = held.ExpiresAt });
+                else if (held is not null)
+                    reply.Leases.Add(new Lease(held) { Kind = item.Kind, FilePath = item.FilePath }); // as Srm: same lease id, new labels
                 else
-                    reply.Leases.Add(held ?? new Lease
+                    reply.Leases.Add(new Lease
                     {
                         LeaseId = ++nextLeaseId, Repo = item.Repo, Branch = item.Branch, FqName = item.FqName, Kind = item.Kind, FilePath = item.FilePath,
                         PlanId = request.PlanId, AcquiredAt = Timestamp.FromDateTime(DateTime.UtcNow),

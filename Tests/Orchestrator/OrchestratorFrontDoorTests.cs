@@ -208,4 +208,62 @@ public sealed class OrchestratorFrontDoorTests(PostgresFixture postgres) : IClas
         Assert.Equal(0, none.GetProperty("total").GetInt64());
         Assert.Contains(id, await harness.Http.GetStringAsync("/api/change-requests?repo=https://example.test/app.git"));
     }
+
+    [Fact]
+    public async Task Plan_edits_are_validated_like_a_planners_plan_and_review_actions_need_plan_review()
+    {
+        await using var harness = await OrchestratorHarness.StartAsync(postgres, "edits");
+        using var submitted = await harness.Http.PostAsJsonAsync("/api/change-requests",
+            new { repo = "https://example.test/app.git", branch = "main", description = "add greet()", requester = "ana", review = true });
+        var id = JsonDocument.Parse(await submitted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        var plan = ReadyPlan(id, steps: 2);
+        plan.Steps[0].Symbols.Add("App.Greet");
+        plan.Steps[1].Symbols.Add("App.Main");
+        plan.ReservedLeaseIds.Clear();
+        plan.ReservedLeaseIds.AddRange(harness.Srm.Grant(plan.Id, "App.Greet", "App.Main").Select(lease => lease.ToString(CultureInfo.InvariantCulture)));
+        using (var early = await harness.Http.PostAsync($"/api/change-requests/{id}/approve", null))
+            Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        await harness.PublishAsync(Topics.PlanOut, id, plan);
+        await harness.WaitForStageAsync(id, Stage.PlanReview);
+        Assert.Empty(harness.ReadTopic(Topics.CodeTaskOut, id));
+
+        foreach (var (steps, field) in new (object[], string)[]
+        {
+            ([], "steps"),
+            ([new { order = 9, kind = "EDIT", path = "src/a.cs" }], "steps[0]"),
+            ([new { order = 1, kind = "DELETE", path = "src/a.cs" }], "steps[0].kind"),
+            ([new { order = 1, kind = "EDIT", path = "../../etc/passwd" }], "steps[0].path"),
+            ([new { order = 1, kind = "EDIT", path = "/etc/passwd" }], "steps[0].path"),
+            ([new { order = 1, kind = "EDIT", path = ".git/config" }], "steps[0].path"),
+            ([new { order = 1, kind = "EDIT", path = "a.cs" }, new { order = 1, kind = "EDIT", path = "b.cs" }], "steps[1]"),
+        })
+        {
+            using var response = await harness.Http.PostAsJsonAsync($"/api/change-requests/{id}/edit", new { steps });
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+            Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out _), text);
+        }
+        Assert.Equal(2, harness.Srm.LeasesOf(plan.Id).Count); // refused edits release nothing
+
+        using (var edit = await harness.Http.PostAsJsonAsync($"/api/change-requests/{id}/edit",
+            new { steps = new[] { new { order = 1, kind = "ADD", path = "src/greet.cs" } } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+            var details = JsonDocument.Parse(await edit.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("plan_review", details.GetProperty("stage").GetString());
+            var step = details.GetProperty("plan").GetProperty("steps").EnumerateArray().Single();
+            Assert.Equal(("ADD", "src/greet.cs"), (step.GetProperty("kind").GetString(), step.GetProperty("path").GetString()));
+        }
+        Assert.Equal(["App.Greet"], harness.Srm.LeasesOf(plan.Id).Select(l => l.FqName));
+        Assert.Equal("src/greet.cs", harness.Srm.LeasesOf(plan.Id).Single().FilePath);
+
+        using (var approve = await harness.Http.PostAsync($"/api/change-requests/{id}/approve", null))
+            Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
+        var state = await harness.WaitForStageAsync(id, Stage.CodePhase);
+        Assert.Equal(harness.Srm.LeasesOf(plan.Id).Select(l => l.LeaseId.ToString(CultureInfo.InvariantCulture)), state.Plan!.ReservedLeaseIds);
+        var bundle = TaskBundle.Parser.ParseFrom(harness.ReadTopic(Topics.CodeTaskOut, id).Single().Message.Value);
+        Assert.Equal(["src/greet.cs"], bundle.Tasks.Select(t => t.Step.Path));
+        using (var late = await harness.Http.PostAsync($"/api/change-requests/{id}/reject", null))
+            Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+    }
 }

@@ -72,6 +72,43 @@ public sealed class CliTests
         Assert.Contains("1 to 100", kStderr);
     }
 
+    [Fact]
+    public async Task Help_unknown_commands_a_file_as_root_and_an_empty_tree_exit_non_zero_with_a_reason()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "RagService.dll");
+        foreach (var help in new[] { "--help", "help" })
+        {
+            var (helpExit, helpOut, _) = await RunAsync(dll, help);
+            Assert.Equal(CliOptions.BadInputExitCode, helpExit); // usage, and no server started
+            Assert.Contains("index", helpOut);
+            Assert.Contains("search", helpOut);
+        }
+        var (unknownExit, unknownOut, unknownErr) = await RunAsync(dll, "indx", "--root", ".");
+        Assert.Equal(CliOptions.BadInputExitCode, unknownExit);
+        Assert.Contains("unknown command 'indx'", unknownErr);
+        Assert.Contains("search", unknownOut);
+
+        using var repo = new SampleRepository(initGit: false);
+        var file = Path.Combine(repo.Root, SampleRepository.PythonPath);
+        var (fileExit, _, fileErr) = await RunAsync(dll, "index", "--root", file);
+        Assert.NotEqual(0, fileExit);
+        Assert.Contains("is a file", fileErr);
+
+        var empty = Directory.CreateTempSubdirectory("rag-empty-");
+        try
+        {
+            File.WriteAllBytes(Path.Combine(empty.FullName, "blob.txt"), [1, 0, 2]);
+            var (emptyExit, emptyOut, emptyErr) = await RunAsync(dll, "index", "--root", empty.FullName);
+            Assert.Equal(CliOptions.NothingIndexedExitCode, emptyExit);
+            Assert.Contains("no file was indexed", emptyErr);
+            Assert.Contains("1 skipped (1 binary, 0 too large, 0 ignored, 0 symlinked outside the repository", emptyOut);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string dll, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -20,7 +20,11 @@ public sealed class FileSelectionTests
         // generated/ and *.log by .gitignore, node_modules by the vendored-folder rule, .dat by extension,
         // blob.txt because it holds a NUL byte.
         Assert.Equal(ExpectedSources.Order(StringComparer.Ordinal), index.Paths());
-        Assert.Equal(1, report.FilesSkipped);
+        Assert.Equal(1, report.Skipped.Binary);
+        Assert.Equal((0, 0), (report.Skipped.TooLarge, report.Skipped.OutsideRoot));
+        // git lists node_modules/lib/index.js and assets/logo.dat, dropped by the vendored-folder and extension rules;
+        // the walker does not enter node_modules at all.
+        Assert.Equal(withGit ? 2 : 1, report.Skipped.Ignored);
     }
 
     [Fact]

@@ -21,8 +21,8 @@ public sealed class LlmPlanner(OpenAiChatModel model, PlanValidator validator, P
     {
         var prompt = promptBuilder.Build(input.Request, input.Branch, input.Context);
         logger.LogInformation(
-            "Planning request {RequestId} with {Model}: about {PromptTokens} prompt tokens, {Snippets} snippets ({Omitted} left out for the budget)",
-            input.Request.Id, model.Model, prompt.EstimatedTokens, prompt.SnippetsIncluded, prompt.SnippetsOmitted);
+            "Planning request {RequestId} with {Model}: {PromptTokens} prompt tokens, {Snippets} snippets ({Omitted} left out for the budget)",
+            input.Request.Id, model.Model, prompt.Tokens, prompt.SnippetsIncluded, prompt.SnippetsOmitted);
 
         var messages = new List<ChatMessage>
         {

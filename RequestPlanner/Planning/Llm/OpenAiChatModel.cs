@@ -20,14 +20,16 @@ public sealed class OpenAiChatModel
     private readonly OpenAiOptions options;
     private readonly ResiliencePipeline pipeline;
     private readonly PlannerMetrics metrics;
+    private readonly PromptTokenizer tokenizer;
 
-    public OpenAiChatModel(OpenAiOptions options, PlannerMetrics metrics, TimeProvider time, ILogger<OpenAiChatModel> logger)
+    public OpenAiChatModel(OpenAiOptions options, PromptTokenizer tokenizer, PlannerMetrics metrics, TimeProvider time, ILogger<OpenAiChatModel> logger)
     {
         var problems = options.Validate();
         if (problems.Count > 0) throw new InvalidOperationException("Invalid OpenAI configuration: " + string.Join("; ", problems));
 
         this.options = options;
         this.metrics = metrics;
+        this.tokenizer = tokenizer;
         var clientOptions = new OpenAIClientOptions
         {
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // LlmRetryPipeline is the one retry policy
@@ -68,7 +70,7 @@ public sealed class OpenAiChatModel
         catch (Exception e) when (LlmRetryPipeline.IsTransient(e, cancellationToken))
         {
             throw new LlmUnavailableException(
-                $"The LLM at {EndpointName} failed ({LlmRetryPipeline.Describe(e)}) after {options.MaxRetries} retries; it will be tried again when the message is redelivered.", e);
+                $"The LLM at {EndpointName} failed ({LlmRetryPipeline.Describe(e)}) after {options.MaxRetries} retries.", e);
         }
         catch (ClientResultException e)
         {
@@ -76,8 +78,8 @@ public sealed class OpenAiChatModel
         }
 
         var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
-        var input = completion.Usage?.InputTokenCount ?? messages.Sum(m => TokenEstimator.EstimateMessage(string.Concat(m.Content.Select(p => p.Text))));
-        var output = completion.Usage?.OutputTokenCount ?? TokenEstimator.Estimate(text);
+        var input = completion.Usage?.InputTokenCount ?? messages.Sum(m => tokenizer.CountMessage(string.Concat(m.Content.Select(p => p.Text))));
+        var output = completion.Usage?.OutputTokenCount ?? tokenizer.Count(text);
         metrics.TokensUsed(options.Model, input, output);
         return new ChatReply(text, completion.FinishReason, input, output, string.IsNullOrWhiteSpace(completion.Refusal) ? null : completion.Refusal);
     }

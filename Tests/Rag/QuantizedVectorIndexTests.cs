@@ -1,0 +1,100 @@
+using RagService.Search;
+
+namespace Tests.Rag;
+
+/// <summary>The SimHash-filtered, exactly re-scored vector index against exact search over the same vectors.</summary>
+public sealed class QuantizedVectorIndexTests
+{
+    private const int Dimensions = 96;
+
+    /// <summary>Sparse unit vectors, like the feature-hashing embedder's (most coordinates zero).</summary>
+    private static float[] SparseVector(Random random)
+    {
+        var vector = new float[Dimensions];
+        for (var i = 0; i < 12; i++) vector[random.Next(Dimensions)] += (float)(random.NextDouble() * 2 - 1);
+        VectorMath.NormalizeInPlace(vector);
+        return vector;
+    }
+
+    private static float[] Near(float[] vector, Random random, float noise)
+    {
+        var near = vector.Select(x => x + (float)(random.NextDouble() * 2 - 1) * noise).ToArray();
+        VectorMath.NormalizeInPlace(near);
+        return near;
+    }
+
+    private static async Task<(QuantizedVectorIndex Approximate, ExactVectorIndex Exact, List<float[]> Vectors)> BuildAsync(int count, int seed)
+    {
+        var random = new Random(seed);
+        var vectors = Enumerable.Range(0, count).Select(_ => SparseVector(random)).ToList();
+        var entries = vectors.Select((v, i) => new VectorEntry(i + 1, $"f{i % 50}.cs", v)).ToList();
+        var approximate = new QuantizedVectorIndex();
+        var exact = new ExactVectorIndex();
+        foreach (var batch in entries.Chunk(500))
+        {
+            await approximate.UpsertAsync(batch, CancellationToken.None);
+            await exact.UpsertAsync(batch, CancellationToken.None);
+        }
+        return (approximate, exact, vectors);
+    }
+
+    [Fact]
+    public async Task Up_to_the_candidate_count_it_is_exact_search()
+    {
+        var (approximate, exact, vectors) = await BuildAsync(QuantizedVectorIndex.MinimumCandidates, seed: 1);
+        using var _ = approximate;
+        var random = new Random(2);
+        for (var q = 0; q < 20; q++)
+        {
+            var query = SparseVector(random);
+            var expected = await exact.SearchAsync(query, 10, CancellationToken.None);
+            var actual = await approximate.SearchAsync(query, 10, CancellationToken.None);
+            Assert.Equal(expected.Select(m => m.Id), actual.Select(m => m.Id));
+            Assert.Equal(expected.Select(m => m.Score), actual.Select(m => m.Score));
+        }
+        Assert.Equal(vectors.Count, approximate.Count);
+    }
+
+    [Fact]
+    public async Task Beyond_it_the_nearest_neighbours_are_found_with_exact_scores()
+    {
+        var (approximate, exact, vectors) = await BuildAsync(30_000, seed: 3);
+        using var _ = approximate;
+        var random = new Random(4);
+        var found = 0;
+        for (var q = 0; q < 50; q++)
+        {
+            var query = Near(vectors[random.Next(vectors.Count)], random, 0.05f);
+            var expected = await exact.SearchAsync(query, 10, CancellationToken.None);
+            var actual = await approximate.SearchAsync(query, 10, CancellationToken.None);
+            var truth = expected.ToDictionary(m => m.Id, m => m.Score);
+            found += actual.Count(m => truth.ContainsKey(m.Id));
+            Assert.Equal(expected[0], actual[0]); // the vector the query was drawn near, with its exact score
+            Assert.True(actual.Zip(actual.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+        }
+        Assert.True(found / 500.0 >= 0.95, $"recall@10 {found / 500.0:F3}");
+        // In memory a vector is its 2048-bit signature (256 bytes), not 96 float32 (384 bytes) and certainly not 768.
+        Assert.True(approximate.MemoryBytes < vectors.Count * 2L * (QuantizedVectorIndex.DefaultBits / 8), $"{approximate.MemoryBytes} bytes");
+        Assert.Equal(vectors.Count * (long)Dimensions * sizeof(float), approximate.DiskBytes);
+    }
+
+    [Fact]
+    public async Task Removed_vectors_are_never_returned_and_replaced_ones_score_anew()
+    {
+        var (approximate, _, vectors) = await BuildAsync(200, seed: 5);
+        using var _ = approximate;
+        await approximate.RemoveFileAsync("f0.cs", Enumerable.Range(0, 200).Where(i => i % 50 == 0).Select(i => (long)i + 1).ToList(), CancellationToken.None);
+        var hits = await approximate.SearchAsync(vectors[0], 200, CancellationToken.None);
+        Assert.Equal(196, hits.Count);
+        Assert.DoesNotContain(hits, m => (m.Id - 1) % 50 == 0);
+
+        // Slots freed by the removal are reused; the new vector answers for its id.
+        await approximate.UpsertAsync([new VectorEntry(1, "f0.cs", vectors[7]), new VectorEntry(8, "f7.cs", vectors[0])], CancellationToken.None);
+        var seven = await approximate.SearchAsync(vectors[7], 2, CancellationToken.None);
+        var zero = await approximate.SearchAsync(vectors[0], 2, CancellationToken.None);
+        Assert.Equal((1L, 1f), (seven[0].Id, MathF.Round(seven[0].Score, 5)));
+        Assert.Equal((8L, 1f), (zero[0].Id, MathF.Round(zero[0].Score, 5)));
+        Assert.True(seven[1].Score < 0.99f);
+        Assert.Equal(197, approximate.Count);
+    }
+}
