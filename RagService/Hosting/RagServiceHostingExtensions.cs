@@ -33,6 +33,7 @@ public static class RagServiceHostingExtensions
         var rag = builder.Configuration.GetSection(RagOptions.Section).Get<RagOptions>() ?? new RagOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new WorkspaceRoots(rag.WorkspaceRoots));
+        services.AddSingleton<RepositoryInspector>();
         services.AddSingleton<IEmbedder>(_ => EmbedderFactory.Create(builder.Configuration));
         services.AddSingleton(sp => new RepositoryIndexer(sp.GetRequiredService<IEmbedder>(), IndexingOptions.Default with { MaxFileBytes = rag.MaxFileBytes },
             sp.GetRequiredService<ILogger<RepositoryIndexer>>()));
