@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using AppHost.Hosting;
-using AppHost.Infrastructure;
 using Contracts;
 using Contracts.Core;
 using Google.Protobuf;
@@ -12,8 +10,8 @@ using ServiceDefaults.Kafka;
 namespace AppHost.Bench;
 
 /// <summary>
-/// Load for the Orchestrator through the broker: a throwaway Postgres, the in-memory dev Kafka broker
-/// (librdkafka mock cluster), the real Orchestrator as a child process, N requests submitted over HTTP,
+/// Load for the Orchestrator through the broker: the Orchestrator as the bench's app model starts it (see
+/// <see cref="BenchOrchestratorCommand"/>), N requests submitted over HTTP,
 /// and stand-in agents that answer each stage as soon as they see it (polling the Orchestrator's database)
 /// until every request is done. Prints transitions/s and end-to-end latency (submission → done, both
 /// timestamps taken by the Orchestrator; they include the stand-ins' reaction time).
@@ -22,38 +20,13 @@ public sealed class OrchestratorBench(int requests, int steps, int submitConcurr
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs the load against a started Orchestrator (its URL, broker and database).</summary>
+    public async Task<int> RunAsync(Uri url, string kafkaBootstrapServers, string connectionString, CancellationToken cancellationToken)
     {
-        var logger = loggerFactory.CreateLogger("bench");
-        print($"Starting throwaway Postgres and the in-memory dev Kafka broker ({DevKafka.InMemoryNotice})");
-        await using var postgres = await LocalPostgres.StartThrowawayAsync(logger, cancellationToken);
-        var connectionString = await postgres.CreateDatabaseAsync(PipelineResources.OrchestratorDatabase, cancellationToken);
-        using var kafka = DevKafka.Start();
-        kafka.CreatePipelineTopics(partitions: 4);
-
-        var port = FreePort.Next();
-        var url = new Uri($"http://127.0.0.1:{port}");
-        var environment = new Dictionary<string, string>
-        {
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["OTEL_SERVICE_NAME"] = "orchestrator",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Kestrel__Endpoints__http__Url"] = url.ToString(),
-            ["ConnectionStrings__kafka"] = kafka.BootstrapServers,
-            ["ConnectionStrings__orchestratordb"] = connectionString,
-            // No Srm in this bench: lease releases are retried in the background and do not affect the figures.
-            ["services__srm__http__0"] = $"http://127.0.0.1:{FreePort.Next()}",
-            ["Orchestrator__LeaseRelease__RetryDelay"] = "00:01:00",
-        };
-        await using var orchestrator = new ServiceProcess(PipelineResources.Orchestrator, ServiceAssemblies.PathOf("Orchestrator"),
-            environment, url, url, (_, _) => { }, logger);
-        orchestrator.Start();
-        await orchestrator.WaitHealthyAsync(TimeSpan.FromSeconds(60), cancellationToken);
         print($"Orchestrator (Release build expected) running at {url}; submitting {requests} request(s) of {steps} step(s)");
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        using var agents = new KafkaPublisher(kafka.BootstrapServers, loggerFactory.CreateLogger<KafkaPublisher>());
+        using var agents = new KafkaPublisher(kafkaBootstrapServers, loggerFactory.CreateLogger<KafkaPublisher>());
         using var http = new HttpClient { BaseAddress = url };
 
         // Warm-up: the first message on each topic pays for metadata and fetch start-up; keep that out of the figures.

@@ -7,7 +7,7 @@ namespace AppHost.Infrastructure;
 /// Runs PostgreSQL's tools, as an unprivileged user when this process is root: PostgreSQL refuses to run
 /// as root, so initdb, pg_ctl and postgres go through <c>runuser -u postgres --</c> (or <c>setpriv</c>).
 /// </summary>
-internal sealed class CommandRunner
+public sealed class CommandRunner
 {
     private readonly string? runAsUser;
 
@@ -96,4 +96,4 @@ internal sealed class CommandRunner
         File.Exists("/etc/passwd") && File.ReadLines("/etc/passwd").Any(line => line.StartsWith(user + ":", StringComparison.Ordinal));
 }
 
-internal sealed record CommandResult(int ExitCode, string Output);
+public sealed record CommandResult(int ExitCode, string Output);

@@ -65,49 +65,26 @@ public sealed partial class LocalPostgres : IAsyncDisposable, IDisposable
     public static async Task<LocalPostgres> StartAsync(LocalPostgresOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         logger ??= NullLogger.Instance;
-        var binDirectory = PostgresBinaries.Find(options.BinDirectory);
-        var runner = CommandRunner.ForCurrentUser();
         var throwaway = options.Directory is null;
         if (throwaway)
         {
-            await RemoveAbandonedThrowawaysAsync(binDirectory, runner, logger);
+            await RemoveAbandonedThrowawaysAsync(PostgresBinaries.Find(options.BinDirectory), CommandRunner.ForCurrentUser(), logger);
         }
         var root = throwaway
-            ? Path.Combine(TempRoot(runner), $"{ThrowawayPrefix}{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}")
+            ? Path.Combine(TempRoot(CommandRunner.ForCurrentUser()), $"{ThrowawayPrefix}{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}")
             : Path.GetFullPath(options.Directory!);
-        Directory.CreateDirectory(root);
-        EnsureReachable(root, runner);
 
         LocalPostgres? server = null;
         try
         {
-            var dataDirectory = Path.Combine(root, "data");
-            var passwordFile = Path.Combine(root, "superuser.password");
-            string password;
-            if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
-            {
-                password = File.Exists(passwordFile)
-                    ? (await File.ReadAllTextAsync(passwordFile, cancellationToken)).Trim()
-                    : throw new InvalidOperationException(
-                        $"{dataDirectory} is initialised but {passwordFile} is missing, so the superuser password is unknown: delete {root} to start afresh.");
-            }
-            else
-            {
-                password = GeneratePassword();
-                await InitialiseAsync(root, dataDirectory, binDirectory, password, throwaway, runner, cancellationToken);
-                await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
-                OwnerOnly(passwordFile);
-            }
-
-            var (socketDirectory, separate) = PrepareSocketDirectory(root);
-            await runner.GiveOwnershipAsync(socketDirectory, cancellationToken);
-            await StopIfRunningAsync(binDirectory, dataDirectory, root, runner, cancellationToken);
+            var prepared = await PrepareAsync(root, options.BinDirectory, throwaway, cancellationToken);
+            var runner = prepared.Runner;
 
             // A free port can be taken between probing and binding: try a few.
             for (var attempt = 1; ; attempt++)
             {
                 var port = options.Port ?? FreePort();
-                server = new LocalPostgres(root, throwaway, binDirectory, port, password, socketDirectory, separate, runner, logger);
+                server = new LocalPostgres(root, throwaway, prepared.BinDirectory, port, prepared.Password, prepared.SocketDirectory, prepared.SeparateSocketDirectory, runner, logger);
                 var started = await server.TryStartAsync(throwaway, options.StartTimeout, cancellationToken);
                 if (started is null)
                 {
@@ -115,16 +92,16 @@ public sealed partial class LocalPostgres : IAsyncDisposable, IDisposable
                 }
                 if (attempt >= 3 || options.Port is not null || !started.Contains("could not bind", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new InvalidOperationException($"PostgreSQL did not start from {binDirectory} (data {dataDirectory}). Log:\n{started}");
+                    throw new InvalidOperationException($"PostgreSQL did not start from {prepared.BinDirectory} (data {prepared.DataDirectory}). Log:\n{started}");
                 }
             }
             if (throwaway)
             {
-                ThrowawayWatchdog.Start(Path.Combine(binDirectory, "pg_ctl"), dataDirectory, root, separate, runner.RunAsUser);
+                ThrowawayWatchdog.Start(Path.Combine(prepared.BinDirectory, "pg_ctl"), prepared.DataDirectory, root, prepared.SeparateSocketDirectory, runner.RunAsUser);
             }
             await server.WaitUntilAcceptingAsync(options.StartTimeout, cancellationToken);
             logger.LogInformation("PostgreSQL started on {Host}:{Port} (data {DataDirectory}, {Mode})",
-                Host, server.Port, dataDirectory, throwaway ? "throwaway" : "kept");
+                Host, server.Port, prepared.DataDirectory, throwaway ? "throwaway" : "kept");
             return server;
         }
         catch
@@ -139,6 +116,54 @@ public sealed partial class LocalPostgres : IAsyncDisposable, IDisposable
             }
             throw;
         }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="root"/> ready for a server to start on: binaries found, folder reachable by the user that
+    /// runs PostgreSQL, data directory initialised (first time) with the superuser password kept beside it
+    /// (<c>superuser.password</c>, owner-only), a socket folder, and no server of an earlier run still holding it.
+    /// </summary>
+    public static async Task<PreparedPostgres> PrepareAsync(string root, string? binDirectory = null, bool throwaway = false, CancellationToken cancellationToken = default)
+    {
+        var bin = PostgresBinaries.Find(binDirectory);
+        var runner = CommandRunner.ForCurrentUser();
+        Directory.CreateDirectory(root);
+        EnsureReachable(root, runner);
+
+        var dataDirectory = Path.Combine(root, "data");
+        var password = await PasswordAsync(root, cancellationToken);
+        if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+        {
+            await InitialiseAsync(root, dataDirectory, bin, password, throwaway, runner, cancellationToken);
+        }
+
+        var (socketDirectory, separate) = PrepareSocketDirectory(root);
+        await runner.GiveOwnershipAsync(socketDirectory, cancellationToken);
+        await StopIfRunningAsync(bin, dataDirectory, root, runner, cancellationToken);
+        return new PreparedPostgres(bin, dataDirectory, socketDirectory, separate, password, runner);
+    }
+
+    /// <summary>
+    /// The superuser password of the server kept in <paramref name="root"/>: generated once and kept in
+    /// <c>superuser.password</c> (owner-only), since the data directory only accepts the password it was initialised with.
+    /// </summary>
+    public static async Task<string> PasswordAsync(string root, CancellationToken cancellationToken = default)
+    {
+        var passwordFile = Path.Combine(root, "superuser.password");
+        if (File.Exists(passwordFile))
+        {
+            return (await File.ReadAllTextAsync(passwordFile, cancellationToken)).Trim();
+        }
+        if (File.Exists(Path.Combine(root, "data", "PG_VERSION")))
+        {
+            throw new InvalidOperationException(
+                $"{Path.Combine(root, "data")} is initialised but {passwordFile} is missing, so the superuser password is unknown: delete {root} to start afresh.");
+        }
+        Directory.CreateDirectory(root);
+        var password = GeneratePassword();
+        await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
+        OwnerOnly(passwordFile);
+        return password;
     }
 
     /// <summary>Connection string for <paramref name="database"/> as the superuser over TCP.</summary>

@@ -4,7 +4,7 @@ using Contracts.Core;
 
 namespace Tests.EndToEnd;
 
-/// <summary>The whole system as real processes: HTTP in, plan out, later phases played by the test.</summary>
+/// <summary>The whole system as the AppHost runs it (Aspire.Hosting.Testing): HTTP in, plan out, later phases played by the test.</summary>
 [Collection(PipelineCollection.Name)]
 public sealed class PipelineEndToEndTests(PipelineFixture pipeline)
 {
@@ -62,13 +62,11 @@ public sealed class PipelineEndToEndTests(PipelineFixture pipeline)
         for (var i = 0; i < 4; i++) ids.Add(await pipeline.SubmitAsync($"e2e-crash-{i}", Description));
 
         // The planner dies while requests wait for plans; the Orchestrator dies while they move through the phases.
-        await pipeline.System[AppHost.Hosting.PipelineResources.RequestPlanner.Name].KillAsync();
-        await pipeline.System.RestartAsync(AppHost.Hosting.PipelineResources.RequestPlanner.Name, CancellationToken.None);
+        await pipeline.CrashAndRestartAsync("requestplanner");
         foreach (var id in ids) await pipeline.WaitForStageAsync(id, "code_phase");
 
         var playing = ids.Select(PlayToDoneAsync).ToList();
-        await pipeline.System[AppHost.Hosting.PipelineResources.Orchestrator.Name].KillAsync();
-        await pipeline.System.RestartAsync(AppHost.Hosting.PipelineResources.Orchestrator.Name, CancellationToken.None);
+        await pipeline.CrashAndRestartAsync("orchestrator");
         await Task.WhenAll(playing);
 
         foreach (var id in ids)

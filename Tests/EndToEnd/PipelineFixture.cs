@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AppHost.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Contracts.Rag;
 using Contracts.Srm;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Grpc.Net.Client;
 using RagClient = Contracts.Rag.Rag.RagClient;
@@ -14,15 +16,19 @@ using ServiceDefaults.Kafka;
 namespace Tests.EndToEnd;
 
 /// <summary>
-/// The AppHost's composition started from the test, as Aspire's DistributedApplicationTestingBuilder does:
-/// a throwaway Postgres, the dev Kafka broker and the four services as real processes.
+/// The AppHost's own app model (Program.cs) started by Aspire.Hosting.Testing: the installed Postgres on a data folder
+/// of this run, the in-memory dev broker and the four services as real processes under DCP, on random ports, with
+/// their telemetry sent to an in-test OTLP receiver.
 /// </summary>
 public sealed class PipelineFixture : IAsyncLifetime
 {
-    private readonly List<string> _output = [];
-    private LocalDistributedApplication? _system;
+    public static readonly string[] Services = ["srm", "ragservice", "requestplanner", "orchestrator"];
 
-    public LocalDistributedApplication System => _system ?? throw new InvalidOperationException("not started");
+    private DirectoryInfo? _data;
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public Telemetry.OtlpReceiver Telemetry { get; } = new();
 
     public string Repository { get; private set; } = "";
 
@@ -37,47 +43,67 @@ public sealed class PipelineFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Repository = SampleRepository.Create();
-        _system = new LocalDistributedApplication(new LocalSystemOptions
-        {
-            WorkspaceRoots = [Path.GetDirectoryName(Repository)!],
-            Output = (name, line) => { lock (_output) _output.Add($"{name} | {line}"); },
-            ExtraEnvironment = new Dictionary<string, IReadOnlyDictionary<string, string>>
-            {
-                // No LLM here: the planner's labelled retrieval-based fallback plans offline.
-                ["requestplanner"] = new Dictionary<string, string> { ["OpenAI__Endpoint"] = "", ["OpenAI__ApiKey"] = "" },
-            },
-        }, NullLoggerFactory.Instance);
-        try
-        {
-            await _system.StartAsync(CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            throw new InvalidOperationException($"The system did not start: {e.Message}\n{RecentOutput()}", e);
-        }
+        _data = Directory.CreateTempSubdirectory("pipeline-data-");
+        // As root, the local Postgres runs as user 'postgres', which must be able to enter the folder.
+        File.SetUnixFileMode(_data.FullName, (UnixFileMode)0b111_101_101);
+        await Telemetry.StartAsync();
 
-        Orchestrator = new HttpClient { BaseAddress = System[PipelineResources.Orchestrator.Name].HttpUrl, Timeout = TimeSpan.FromSeconds(30) };
-        Srm = new SrmClient(GrpcChannel.ForAddress(System[PipelineResources.Srm.Name].HttpUrl));
-        Rag = new RagClient(GrpcChannel.ForAddress(System[PipelineResources.RagService.Name].HttpUrl));
-        Publisher = new KafkaPublisher(System.KafkaBootstrapServers, NullLogger<KafkaPublisher>.Instance);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        [
+            $"--AppHost:DataDirectory={_data.FullName}",
+            $"--AppHost:WorkspaceRoots:0={Path.GetDirectoryName(Repository)}",
+            "--AppHost:Infrastructure=local",
+            // No LLM here: the planner's labelled retrieval-based fallback plans offline.
+            "--OpenAI:Endpoint=",
+            "--OpenAI:ApiKey=",
+            $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Telemetry.Address}",
+        ]);
+        App = await builder.BuildAsync();
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await App.StartAsync(startup.Token);
+        await Task.WhenAll(Services.Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, startup.Token)));
 
+        Orchestrator = App.CreateHttpClient("orchestrator");
+        Orchestrator.Timeout = TimeSpan.FromSeconds(30);
+        Srm = new SrmClient(GrpcChannel.ForAddress(App.GetEndpoint("srm", "http")));
+        Rag = new RagClient(GrpcChannel.ForAddress(App.GetEndpoint("ragservice", "http")));
+        Publisher = new KafkaPublisher((await App.GetConnectionStringAsync("kafka"))!, NullLogger<KafkaPublisher>.Instance);
     }
-
-    private Task<IndexStatus> IndexAsync(string branch) =>
-        Rag.IndexRepositoryAsync(new IndexRepositoryRequest { Repo = Repository, Branch = branch, Path = Repository }, deadline: DateTime.UtcNow + TimeSpan.FromMinutes(2)).ResponseAsync;
 
     public async Task DisposeAsync()
     {
         Publisher?.Dispose();
         Orchestrator?.Dispose();
-        if (_system is not null) await _system.DisposeAsync();
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+        await Telemetry.DisposeAsync();
+        try { _data?.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         try { Directory.Delete(Repository, recursive: true); } catch (IOException) { }
     }
 
-    public string RecentOutput()
+    /// <summary>Kills the service's process as a crash would (SIGKILL, no shutdown code), then starts it again through Aspire.</summary>
+    public async Task CrashAndRestartAsync(string name)
     {
-        lock (_output) return string.Join('\n', _output.TakeLast(80));
+        var pid = await ProcessIdAsync(name);
+        foreach (var process in ProcessTree.Find(pid).Append(pid)) ProcessTree.Kill(process);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await App.ResourceNotifications.WaitForResourceAsync(name, KnownResourceStates.TerminalStates, timeout.Token);
+        var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(name, KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(result.Success, $"restarting {name}: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
     }
+
+    private async Task<int> ProcessIdAsync(string name)
+    {
+        var resource = await App.ResourceNotifications.WaitForResourceAsync(name, e => e.Snapshot.Properties.Any(p => p.Name == "executable.pid" && p.Value is not null));
+        return Convert.ToInt32(resource.Snapshot.Properties.First(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private Task<IndexStatus> IndexAsync(string branch) =>
+        Rag.IndexRepositoryAsync(new IndexRepositoryRequest { Repo = Repository, Branch = branch, Path = Repository }, deadline: DateTime.UtcNow + TimeSpan.FromMinutes(2)).ResponseAsync;
 
     /// <summary>Indexes the sample repository as <paramref name="branch"/> (leases are per branch), then submits over HTTP.</summary>
     public async Task<string> SubmitAsync(string branch, string description)
@@ -99,7 +125,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         return json.RootElement.Clone();
     }
 
-    /// <summary>Polls the request until <paramref name="done"/> holds; fails with the request and the services' output.</summary>
+    /// <summary>Polls the request until <paramref name="done"/> holds; fails with the request's last state.</summary>
     public async Task<JsonElement> WaitForAsync(string id, Func<JsonElement, bool> done, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
@@ -115,9 +141,12 @@ public sealed class PipelineFixture : IAsyncLifetime
             {
                 // the Orchestrator may be restarting
             }
+            catch (TaskCanceledException)
+            {
+            }
             await Task.Delay(250);
         }
-        throw new TimeoutException($"request {id} did not reach {what}; last state: {last}\n{RecentOutput()}");
+        throw new TimeoutException($"request {id} did not reach {what}; last state: {last}");
     }
 
     public Task<JsonElement> WaitForStageAsync(string id, string stage, TimeSpan? timeout = null) =>

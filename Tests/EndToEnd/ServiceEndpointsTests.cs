@@ -1,20 +1,21 @@
-using AppHost.Hosting;
+using Aspire.Hosting.Testing;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 
 namespace Tests.EndToEnd;
 
-/// <summary>Every service, started with the local Postgres and dev broker, serves the default endpoints.</summary>
+/// <summary>Every service, as the AppHost starts it, serves the default endpoints on the endpoints Aspire gives it.</summary>
 [Collection(PipelineCollection.Name)]
 public sealed class ServiceEndpointsTests(PipelineFixture pipeline)
 {
-    public static TheoryData<string> Services => new(PipelineResources.Services.Select(s => s.Name));
+    public static TheoryData<string> Services => new(PipelineFixture.Services);
 
     [Theory]
     [MemberData(nameof(Services))]
     public async Task Service_answers_health_alive_and_metrics(string name)
     {
-        using var http = new HttpClient { BaseAddress = pipeline.System[name].HealthUrl };
+        // gRPC services serve /health on their HTTP/1.1 "health" endpoint; the others on "http".
+        using var http = new HttpClient { BaseAddress = pipeline.App.GetEndpoint(name, name is "srm" or "ragservice" ? "health" : "http") };
 
         using var health = await http.GetAsync("/health");
         var report = await health.Content.ReadAsStringAsync();
@@ -35,7 +36,7 @@ public sealed class ServiceEndpointsTests(PipelineFixture pipeline)
     [InlineData("ragservice", "rag.v1.Rag")]
     public async Task Grpc_service_answers_the_standard_health_check(string name, string service)
     {
-        using var channel = GrpcChannel.ForAddress(pipeline.System[name].HttpUrl);
+        using var channel = GrpcChannel.ForAddress(pipeline.App.GetEndpoint(name, "http"));
         var client = new Health.HealthClient(channel);
         foreach (var asked in new[] { "", service })
         {

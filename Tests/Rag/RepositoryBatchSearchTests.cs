@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AppHost.Hosting;
+using Tests.Infrastructure;
 using RagService.Cli;
 
 namespace Tests.Rag;
@@ -21,7 +21,7 @@ public sealed class RepositoryBatchSearchTests
         try
         {
             var exit = await SearchCommand.RunAsync(new SearchCommand.SearchOptions(
-                new DirectoryInfo(ServiceAssemblies.RepositoryRoot), null, new FileInfo(queries), 10, 0.3f, null, true), output, CancellationToken.None);
+                new DirectoryInfo(RepositoryPaths.RepositoryRoot), null, new FileInfo(queries), 10, 0.3f, null, true), output, CancellationToken.None);
 
             Assert.Equal(0, exit);
             var results = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)

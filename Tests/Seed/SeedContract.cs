@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AppHost.Hosting;
+using Tests.Infrastructure;
 using Google.Protobuf.Reflection;
 
 namespace Tests.Seed;
@@ -11,7 +11,7 @@ namespace Tests.Seed;
 public static class SeedContract
 {
     public static string Directory { get; } =
-        Path.GetFullPath(Path.Combine(ServiceAssemblies.RepositoryRoot, "..", "shared", "seed"));
+        Path.GetFullPath(Path.Combine(RepositoryPaths.RepositoryRoot, "..", "shared", "seed"));
 
     /// <summary>Runs protoc (Debian's protobuf-compiler) on a .proto file without imports.</summary>
     public static async Task<FileDescriptorProto> CompileAsync(string protoPath)
