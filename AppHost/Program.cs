@@ -57,8 +57,8 @@ builder.AddProject<Projects.RequestPlanner>("requestplanner")
     .WithHealthEndpoint();
 
 var orchestrator = builder.AddProject<Projects.Orchestrator>("orchestrator")
-    .WithReference(kafka).WithReference(orchestratordb).WithReference(srm)
-    .WaitFor(kafka).WaitFor(orchestratordb).WaitFor(srm)
+    .WithReference(kafka).WithReference(orchestratordb).WithReference(srm).WithReference(ragservice)
+    .WaitFor(kafka).WaitFor(orchestratordb).WaitFor(srm).WaitFor(ragservice)
     .WithExternalHttpEndpoints()
     .WithWebPage(settings.WebPort)
     .WithHealthEndpoint();
