@@ -3,6 +3,9 @@
 # are present (it runs before every build of AppHost and Tests, so it must stay fast):
 #   python3-grpcio   an independent gRPC peer for the interop tests (Tests only)
 #   chromium         headless browser for the web page test (Tests only)
+#   python3-confluent-kafka, python3-protobuf, protobuf-compiler
+#                    the seed's agents in Python, with classes protoc generates from the seed's
+#                    contract, and the contract comparison (Tests only)
 # PostgreSQL's server binaries are also needed (package postgresql) for the local database.
 # (librdkafka comes from the librdkafka.redist NuGet package, not from the system.)
 set -euo pipefail
@@ -19,6 +22,9 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/
 if [ "$scope" = test ]; then
   /usr/bin/python3 -c "import grpc" >/dev/null 2>&1 || missing+=(python3-grpcio)
   command -v chromium >/dev/null || missing+=(chromium)
+  /usr/bin/python3 -c "import confluent_kafka" >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
+  /usr/bin/python3 -c "import google.protobuf" >/dev/null 2>&1 || missing+=(python3-protobuf)
+  command -v protoc >/dev/null || missing+=(protobuf-compiler)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

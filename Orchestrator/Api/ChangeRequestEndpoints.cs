@@ -58,14 +58,13 @@ public static class ChangeRequestEndpoints
         }
         if (body is null) return BadRequest("The body must be a JSON object.");
 
-        var errors = ChangeRequestRules.Validate(body.Repo, body.Branch, body.Description, body.Requester);
-        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "The change request is not valid.");
-
         var changeRequest = new ChangeRequest
         {
-            Id = Guid.CreateVersion7(time.GetUtcNow()).ToString(), Repo = body.Repo!.Trim(), Branch = body.Branch!.Trim(),
-            Description = body.Description!.Trim(), Requester = body.Requester!.Trim(), Attempt = 1,
+            Id = Guid.CreateVersion7(time.GetUtcNow()).ToString(), Repo = body.Repo?.Trim() ?? "", Branch = body.Branch?.Trim() ?? "",
+            Description = body.Description?.Trim() ?? "", Requester = body.Requester?.Trim() ?? "", Attempt = 1,
         };
+        var errors = ChangeRequestRules.Validate(changeRequest);
+        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "The change request is not valid.");
         var reviewed = review.Value.ReviewPlans && body.Review == true;
         var key = idempotencyKey.Length > 0 ? new IdempotencyKey(idempotencyKey, Fingerprint(changeRequest, reviewed)) : null;
         var outcome = await store.SubmitAsync(changeRequest, new Submission(reviewed, Idempotency: key), cancellationToken);

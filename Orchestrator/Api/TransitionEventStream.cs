@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Contracts.Core;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Orchestrator.Persistence;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Contracts;
+using Contracts.Core;
 using Google.Protobuf;
 using Orchestrator.Persistence;
 using Orchestrator.Workflow;
@@ -20,21 +21,17 @@ public sealed class OrchestratorMessageHandler(RequestStore store, ILogger<Orche
 
     public async Task HandleAsync(ConsumedMessage record, CancellationToken cancellationToken)
     {
+        // Every record is parsed first, so bytes that are no message are dead-lettered on whichever topic they arrive.
+        var message = Parse(record);
         // DeepPlan, TaskBundle and RegressionTicket are what we publish; consuming them only observes the topics.
         if (!PipelineMessages.Inputs.Contains(record.Topic)) return;
 
-        var message = Parse(record);
-        var requestId = PipelineMessages.RequestIdOf(message);
-        if (requestId.Length == 0 && message is Contracts.Core.ChangeRequest request && record.Key.Length > 0)
-        {
-            request.Id = record.Key; // a producer that only set the key still names the request
-            requestId = record.Key;
-        }
-        if (requestId.Length == 0) requestId = record.Key;
+        var requestId = await RequestIdOfAsync(record, message, cancellationToken);
         if (requestId.Length == 0 || requestId.Length > ChangeRequestRules.MaxIdLength)
         {
             throw new PoisonMessageException(
-                $"{message.Descriptor.Name} at {record.Position} names no usable request id (field empty or longer than {ChangeRequestRules.MaxIdLength}, key '{Shorten(record.Key)}'). Set the request id field and key the message by it.");
+                $"{message.Descriptor.Name} at {record.Position} names no known request (request id empty or longer than {ChangeRequestRules.MaxIdLength}, " +
+                $"no task, commit or spec id of a known request, key '{Shorten(record.Key)}'). Set the request id field or answer a message of the request.");
         }
         if (record.Key.Length > 0 && record.Key != requestId)
         {
@@ -51,6 +48,17 @@ public sealed class OrchestratorMessageHandler(RequestStore store, ILogger<Orche
         {
             throw new PoisonMessageException($"{message.Descriptor.Name} at {record.Position}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// The request id the message names; for a seed-style message that names none (no key, no request id), the request
+    /// its task, commit or spec id belongs to; else the record's key. A change request is only ever its own id.
+    /// </summary>
+    private async Task<string> RequestIdOfAsync(ConsumedMessage record, IMessage message, CancellationToken cancellationToken)
+    {
+        var named = PipelineMessages.RequestIdOf(message);
+        if (named.Length > 0 || message is ChangeRequest) return named;
+        return await store.CorrelatedRequestAsync(PipelineMessages.SeedIdsOf(message), cancellationToken) ?? record.Key;
     }
 
     private static IMessage Parse(ConsumedMessage record)
@@ -73,11 +81,19 @@ public sealed class OrchestratorMessageHandler(RequestStore store, ILogger<Orche
         }
     }
 
-    /// <summary>The message-id header, or the record's position when a producer sent none; long ids are hashed.</summary>
+    /// <summary>
+    /// The message-id header. A record without one (the seed's agents send none) is identified by its position, its
+    /// timestamp and a hash of its key and bytes: the position alone comes back when a broker restarts empty or a topic is
+    /// recreated while the database is kept, and a new record there must never pass for an old one.
+    /// </summary>
     private static string MessageIdOf(ConsumedMessage record)
     {
-        var id = record.MessageId is { Length: > 0 } header ? header : $"{record.Topic}/{record.Partition}/{record.Offset}";
-        return id.Length <= MaxMessageIdLength ? id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+        if (record.MessageId is { Length: > 0 } header)
+            return header.Length <= MaxMessageIdLength ? header : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(header)));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{record.Timestamp.ToUnixTimeMilliseconds()}\n{record.Key}\n"));
+        hash.AppendData(record.Value);
+        return $"{record.Topic}/{record.Partition}/{record.Offset}/{Convert.ToHexStringLower(hash.GetHashAndReset())[..32]}";
     }
 
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";

@@ -2,6 +2,7 @@ using Contracts;
 using Contracts.Core;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using Orchestrator.Workflow;
 
 namespace Orchestrator.Messaging;
 
@@ -42,5 +43,15 @@ public static class PipelineMessages
         TaskBundle m => m.RequestId,
         RegressionTicket m => m.RequestId,
         _ => "",
+    };
+
+    /// <summary>The seed's ids a message carries instead of a request id, best first.</summary>
+    public static IReadOnlyList<Correlation> SeedIdsOf(IMessage message) => message switch
+    {
+        CommitResult m => [new(CorrelationKind.Task, m.TaskId)],
+        BuildReport m => [new(CorrelationKind.Commit, m.CommitSha)],
+        TestSpec m => [new(CorrelationKind.Commit, m.ParentCommitSha)],
+        GeneratedTests m => [new(CorrelationKind.Spec, m.SpecId), new(CorrelationKind.Commit, m.CommitSha)],
+        _ => [],
     };
 }

@@ -77,7 +77,7 @@ public sealed class RequestStore(
         if (decision.Created) decision = await ApplyParkedPlansAsync(connection, transaction, decision, cancellationToken);
         var outcome = await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
         // The reason is on the request's timeline now; the caller dead-letters the input.
-        if (decision.Rejection is { } reason) throw new InvalidMessageException(reason);
+        if (decision.Refusal is { } reason) throw new InvalidMessageException(reason);
         return outcome;
     }
 
@@ -212,6 +212,7 @@ public sealed class RequestStore(
         var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
         foreach (var message in outbox) batch.BatchCommands.Add(OutboxInsert(message, traceParent, now));
         if (decision.ReleasePlanId is { } planId) batch.BatchCommands.Add(LeaseReleaseInsert(planId, state.Id, now));
+        foreach (var correlation in decision.Correlations) batch.BatchCommands.Add(CorrelationUpsert(correlation, state.Id));
         if (claim is not null) batch.BatchCommands.Add(claim);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         if (claim is not null && claim.RecordsAffected != 1)
@@ -351,6 +352,33 @@ public sealed class RequestStore(
     }
 
     /// <summary>Queues a release of the plan's leases; a plan released before (its request ended, then a late plan reserved again) is released again.</summary>
+    /// <summary>
+    /// The request a seed-style message belongs to, found by the ids it carries (<paramref name="candidates"/>, best
+    /// first), or null when none is known.
+    /// </summary>
+    public async Task<string?> CorrelatedRequestAsync(IReadOnlyList<Correlation> candidates, CancellationToken cancellationToken)
+    {
+        foreach (var candidate in candidates.Where(c => c.Value.Length > 0))
+        {
+            await using var command = dataSource.CreateCommand("SELECT request_id FROM correlations WHERE kind = $1 AND value = $2");
+            command.Parameters.Add(new NpgsqlParameter { Value = candidate.KindName });
+            command.Parameters.Add(new NpgsqlParameter { Value = candidate.Value });
+            if (await command.ExecuteScalarAsync(cancellationToken) is string requestId) return requestId;
+        }
+        return null;
+    }
+
+    /// <summary>The latest request to name an id owns it (a sha or spec id reused later belongs to the newer request).</summary>
+    private static NpgsqlBatchCommand CorrelationUpsert(Correlation correlation, string requestId)
+    {
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO correlations (kind, value, request_id) VALUES ($1, $2, $3) ON CONFLICT (kind, value) DO UPDATE SET request_id = EXCLUDED.request_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = correlation.KindName });
+        command.Parameters.Add(new NpgsqlParameter { Value = correlation.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        return command;
+    }
+
     private static NpgsqlBatchCommand LeaseReleaseInsert(string planId, string requestId, DateTimeOffset now)
     {
         var command = new NpgsqlBatchCommand(

@@ -18,10 +18,14 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
     public Decision Decide(RequestState? current, IMessage message, MessageSource source)
     {
         if (message is ChangeRequest request) return OnChangeRequest(current, request, source);
-        if (current is null) return Decision.UnknownRequest;
+        // A plan is checked before it is parked or applied: another agent's output is input to us.
+        var planProblems = message is Plan checkedPlan ? PlanRules.Validate(checkedPlan) : [];
+        var invalidPlan = planProblems.Count > 0 ? $"plan {((Plan)message).Id} is invalid: {string.Join("; ", planProblems)}" : null;
+        if (current is null) return invalidPlan is null ? Decision.UnknownRequest : throw new InvalidMessageException(invalidPlan);
         var builder = new Builder(this, current, source, created: false);
         switch (message)
         {
+            case Plan when invalidPlan is not null: builder.Refuse(Trigger.Plan, invalidPlan); break;
             case Plan plan: OnPlan(builder, plan); break;
             case CommitResult commit: OnCommit(builder, commit); break;
             case BuildReport report: OnBuildReport(builder, report); break;
@@ -211,6 +215,8 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         var tasks = plan.Steps.Select((step, index) => new CodeTask { TaskId = TaskId(plan, index), Step = step.Clone() }).ToList();
         builder.State = state with { PlanId = plan.Id, Plan = plan.Clone(), PendingTasks = TaskIds(plan), ResubmitAt = null, BlockedBy = [] };
         if (!builder.Fire(trigger, detail)) return;
+        builder.Correlate(CorrelationKind.Plan, plan.Id);
+        foreach (var task in tasks) builder.Correlate(CorrelationKind.Task, task.TaskId);
         var bundle = new TaskBundle { PlanId = plan.Id, RequestId = state.Id, Repo = state.Repo, Branch = state.Branch };
         bundle.TaskIds.AddRange(tasks.Select(t => t.TaskId));
         bundle.Tasks.AddRange(tasks);
@@ -227,7 +233,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         switch (commit.KnownStatus)
         {
             case null:
-                builder.Reject(Trigger.TaskOk, $"commit for task {commit.TaskId} has status {Quote(commit.Status)}, not one of {SeedStrings.Allowed<CommitStatus>()}");
+                builder.Refuse(Trigger.TaskOk, $"commit for task {commit.TaskId} has status {Quote(commit.Status)}, not one of {SeedStrings.Allowed<CommitStatus>()}");
                 return;
             case CommitStatus.Failure:
                 builder.Fire(Trigger.CodeFail, $"commit for task {commit.TaskId} failed: {commit.Message}");
@@ -243,6 +249,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
             builder.Ignore(Trigger.TaskOk, $"task {commit.TaskId} is not pending (unknown or already committed)");
             return;
         }
+        builder.Correlate(CorrelationKind.Commit, commit.CommitSha);
         var pending = state.PendingTasks.Where(id => id != commit.TaskId).ToList();
         builder.State = state with { PendingTasks = pending };
         if (pending.Count == 0)
@@ -264,26 +271,30 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
                 builder.Fire(Trigger.BuildFail, $"{build} failed: {report.Log}");
                 break;
             default:
-                builder.Reject(passed, $"{build} has status {Quote(report.Status)}, not one of {SeedStrings.Allowed<CheckStatus>()}");
+                builder.Refuse(passed, $"{build} has status {Quote(report.Status)}, not one of {SeedStrings.Allowed<CheckStatus>()}");
                 break;
         }
     }
 
-    private static void OnTestSpec(Builder builder, TestSpec spec) =>
-        builder.Fire(Trigger.Tspec, $"test spec {spec.Id} for {spec.ParentCommitSha} with {spec.Cases.Count} case(s)");
+    private static void OnTestSpec(Builder builder, TestSpec spec)
+    {
+        if (builder.Fire(Trigger.Tspec, $"test spec {spec.Id} for {spec.ParentCommitSha} with {spec.Cases.Count} case(s)"))
+            builder.Correlate(CorrelationKind.Spec, spec.Id);
+    }
 
     private static void OnGeneratedTests(Builder builder, GeneratedTests tests)
     {
         switch (tests.KnownPrecheck)
         {
             case CheckStatus.Passed:
-                builder.Fire(Trigger.GtOk, $"{tests.Files.Count} generated test file(s) of spec {tests.SpecId} passed the precheck");
+                if (builder.Fire(Trigger.GtOk, $"{tests.Files.Count} generated test file(s) of spec {tests.SpecId} passed the precheck"))
+                    builder.Correlate(CorrelationKind.Commit, tests.CommitSha);
                 break;
             case CheckStatus.Failed:
                 builder.Fire(Trigger.GtFail, $"generated tests of spec {tests.SpecId} failed the precheck: {tests.Message}");
                 break;
             default:
-                builder.Reject(Trigger.GtOk, $"generated tests of spec {tests.SpecId} have precheck {Quote(tests.Precheck)}, not one of {SeedStrings.Allowed<CheckStatus>()}");
+                builder.Refuse(Trigger.GtOk, $"generated tests of spec {tests.SpecId} have precheck {Quote(tests.Precheck)}, not one of {SeedStrings.Allowed<CheckStatus>()}");
                 break;
         }
     }
@@ -332,7 +343,8 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         private readonly List<HistoryEntry> history = [];
         private readonly List<OutboundMessage> outbox = [];
         private bool ended;
-        private string? rejection;
+        private string? refusal;
+        private readonly List<Correlation> correlations = [];
         private string? releasePlanId;
 
         public RequestState State { get; set; } = state;
@@ -366,9 +378,9 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
             history.Add(new HistoryEntry(now, trigger, State.Stage, State.Stage, Applied: false, Truncate(detail), source));
 
         /// <summary>Records why the input is invalid on the timeline; the input is then dead-lettered.</summary>
-        public void Reject(Trigger trigger, string reason)
+        public void Refuse(Trigger trigger, string reason)
         {
-            rejection = Truncate(reason);
+            refusal = Truncate(reason);
             Ignore(trigger, "rejected: " + reason);
         }
 
@@ -378,7 +390,14 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
         /// <summary>Releases <paramref name="planId"/>'s leases although the request does not end with this input.</summary>
         public void Release(string planId) => releasePlanId = planId;
 
-        public Decision Build() => new(State, history, outbox, created, ended, releasePlanId ?? (ended ? State.PlanId : null), rejection);
+        public Decision Build() => new(State, history, outbox, created, ended, releasePlanId ?? (ended ? State.PlanId : null),
+            correlations, refusal);
+
+        /// <summary>Remembers that <paramref name="value"/> (a seed id) belongs to this request.</summary>
+        public void Correlate(CorrelationKind kind, string value)
+        {
+            if (value.Length > 0) correlations.Add(new Correlation(kind, value));
+        }
 
         private string Truncate(string text) =>
             text.Length <= maxDetailLength ? text : text[..maxDetailLength] + "…";

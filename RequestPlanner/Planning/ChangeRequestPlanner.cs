@@ -5,7 +5,6 @@ using Contracts.Srm;
 using Microsoft.Extensions.Logging;
 using RequestPlanner.Planning.Llm;
 using RequestPlanner.Planning.Outages;
-using RequestPlanner.Planning.Requests;
 using RequestPlanner.Planning.Reservations;
 using RequestPlanner.Planning.Retrieval;
 using Grpc.Core;
@@ -34,13 +33,12 @@ public sealed class ChangeRequestPlanner(
 
     public async Task<Plan> PlanAsync(ChangeRequest request, CancellationToken cancellationToken)
     {
-        var errors = ChangeRequestValidator.Validate(request);
-        if (errors.Count > 0) throw new InvalidChangeRequestException(errors);
+        var errors = ChangeRequestRules.Validate(request);
+        if (errors.Count > 0) throw new InvalidChangeRequestException([.. errors.SelectMany(pair => pair.Value)]);
 
         using var activity = PlannerTelemetry.Source.StartActivity("plan change request");
         var started = time.GetTimestamp();
-        var branch = request.Branch.Length > 0 ? request.Branch : options.DefaultBranch;
-        var plan = await PlanThroughOutagesAsync(request, branch, cancellationToken);
+        var plan = await PlanThroughOutagesAsync(request, request.Branch, cancellationToken);
 
         activity?.SetTag("request.id", request.Id);
         activity?.SetTag("plan.id", plan.Id);

@@ -28,8 +28,6 @@ public sealed class PlannerOptions
 
     /// <summary>The gRPC deadline of a call to RagService or Srm started now.</summary>
     public DateTime DeadlineFrom(TimeProvider clock) => clock.GetUtcNow().UtcDateTime + DependencyTimeout;
-    /// <summary>Branch assumed when a request leaves it empty.</summary>
-    public string DefaultBranch { get; set; } = "main";
 
     public IReadOnlyList<string> Validate()
     {
@@ -42,7 +40,6 @@ public sealed class PlannerOptions
         if (DependencyTimeout <= TimeSpan.Zero) errors.Add("Planner:DependencyTimeout must be positive");
         if (OutageRetryFor < TimeSpan.Zero || OutageRetryDelay <= TimeSpan.Zero || OutageMaxRetryDelay < OutageRetryDelay)
             errors.Add("Planner:OutageRetryFor must be >= 0 and 0 < Planner:OutageRetryDelay <= Planner:OutageMaxRetryDelay");
-        if (string.IsNullOrWhiteSpace(DefaultBranch)) errors.Add("Planner:DefaultBranch must name a branch");
         return errors;
     }
 }

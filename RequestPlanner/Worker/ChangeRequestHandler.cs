@@ -2,7 +2,6 @@ using Contracts;
 using Contracts.Core;
 using Microsoft.Extensions.Logging;
 using RequestPlanner.Planning;
-using RequestPlanner.Planning.Requests;
 using ServiceDefaults.Kafka;
 
 namespace RequestPlanner.Worker;

@@ -15,24 +15,24 @@ public sealed class LeaseReleaseTests(PostgresFixture postgres) : IClassFixture<
         await using var harness = await OrchestratorHarness.StartAsync(postgres, nameof(A_release_srm_refuses_as_invalid_is_noted_on_the_timeline_and_not_retried));
         var refused = await harness.SubmitAsync();
         var released = await harness.SubmitAsync();
-        harness.Srm.Reject("plan-" + refused);
+        harness.Srm.Reject(PlanIdOf(refused));
 
         await RegressAsync(harness, refused);
         await OrchestratorHarness.WaitUntilAsync(async () =>
-            (await harness.Queries.LeaseReleaseAsync("plan-" + refused, default))?.GaveUpAt is not null, "the worker to give up on the refused release");
+            (await harness.Queries.LeaseReleaseAsync(PlanIdOf(refused), default))?.GaveUpAt is not null, "the worker to give up on the refused release");
 
         var note = (await harness.TimelineAsync(refused))[^1].Entry;
         Assert.Equal((Trigger.ReleaseFail, Stage.Regress, Stage.Regress, false), (note.Trigger, note.From, note.To, note.Applied));
         Assert.Contains("InvalidArgument", note.Detail);
-        Assert.Contains("plan-" + refused, note.Detail);
+        Assert.Contains(PlanIdOf(refused), note.Detail);
 
         // Later passes of the worker release another plan and leave the refused one alone.
         await RegressAsync(harness, released);
         await OrchestratorHarness.WaitUntilAsync(async () =>
-            (await harness.Queries.LeaseReleaseAsync("plan-" + released, default))?.ReleasedAt is not null, "the other plan's leases to be released");
-        var status = await harness.Queries.LeaseReleaseAsync("plan-" + refused, default);
+            (await harness.Queries.LeaseReleaseAsync(PlanIdOf(released), default))?.ReleasedAt is not null, "the other plan's leases to be released");
+        var status = await harness.Queries.LeaseReleaseAsync(PlanIdOf(refused), default);
         Assert.Equal((1, (DateTimeOffset?)null), (status!.Attempts, status.ReleasedAt));
-        Assert.Equal(1, harness.Srm.CallsFor("plan-" + refused));
+        Assert.Equal(1, harness.Srm.CallsFor(PlanIdOf(refused)));
     }
 
     private static async Task RegressAsync(OrchestratorHarness harness, string id)

@@ -67,7 +67,7 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
     {
         // Another agent publishes straight to change.request.in; the planner's answer on plan.out is consumed first.
         await using var harness = await OrchestratorHarness.StartAsync(postgres, "early_plan");
-        const string id = "agent-request-1";
+        const string id = "6d1f3b2a-0000-4000-8000-0000000000a1";
         await harness.PublishAsync(Topics.PlanOut, id, ReadyPlan(id, steps: 2));
         await OrchestratorHarness.WaitUntilAsync(async () =>
             await harness.CountAsync("SELECT count(*) FROM parked_plans WHERE request_id = $1", id) == 1, "the early plan to be parked");
@@ -189,6 +189,6 @@ public sealed class OrchestratorDeliveryTests(PostgresFixture postgres) : IClass
         var poison = Assert.Single(deadLetters, r => OrchestratorHarness.Header(r, "message-id") == "poison-1");
         Assert.Equal(Topics.PlanOut, OrchestratorHarness.Header(poison, "dlq-source-topic"));
         Assert.Contains("not a valid core.Plan", OrchestratorHarness.Header(poison, "dlq-error"));
-        Assert.Contains(deadLetters, r => OrchestratorHarness.Header(r, "dlq-error")!.Contains("names no usable request id"));
+        Assert.Contains(deadLetters, r => OrchestratorHarness.Header(r, "dlq-error")!.Contains("names no known request"));
     }
 }

@@ -46,7 +46,7 @@ public sealed class OrchestratorHarness : IAsyncDisposable
         DataSource = NpgsqlDataSource.Create(connectionString);
     }
 
-    public DevKafka Kafka { get; }
+    public DevKafka Kafka { get; private set; }
 
     public string ConnectionString { get; }
 
@@ -55,7 +55,7 @@ public sealed class OrchestratorHarness : IAsyncDisposable
     public FakeSrm Srm { get; }
 
     /// <summary>Publishes as the later pipeline agents do (idempotent producer, pipeline headers).</summary>
-    public KafkaPublisher Agents { get; }
+    public KafkaPublisher Agents { get; private set; }
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -121,6 +121,31 @@ public sealed class OrchestratorHarness : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
         app = null;
+    }
+
+    /// <summary>
+    /// Replaces the broker by a new, empty one, as the dev broker comes back after a restart (offsets from 0 again)
+    /// while the database is kept, and starts the Orchestrator again on it.
+    /// </summary>
+    public async Task RestartBrokerAsync()
+    {
+        await StopOrchestratorAsync();
+        Agents.Dispose();
+        Kafka.Dispose();
+        Kafka = DevKafka.Start();
+        Kafka.CreatePipelineTopics(partitions: 4);
+        settings["ConnectionStrings:kafka"] = Kafka.BootstrapServers;
+        Agents = new KafkaPublisher(Kafka.BootstrapServers, NullLogger<KafkaPublisher>.Instance);
+        await StartOrchestratorAsync();
+    }
+
+    /// <summary>Produces as the seed's agents do: the bytes only, no key and no headers (to <paramref name="partition"/> when given).</summary>
+    public async Task ProduceAsSeedAsync(string topic, IMessage message, int? partition = null)
+    {
+        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers }).Build();
+        var record = new Message<Null, byte[]> { Value = message.ToByteArray() };
+        if (partition is { } p) await producer.ProduceAsync(new TopicPartition(topic, p), record);
+        else await producer.ProduceAsync(topic, record);
     }
 
     /// <summary>Submits through the HTTP front door; returns the request id.</summary>

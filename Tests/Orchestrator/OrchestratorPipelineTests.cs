@@ -52,8 +52,8 @@ public sealed class OrchestratorPipelineTests(PostgresFixture postgres) : IClass
 
         // Srm answered UNAVAILABLE twice; the release was retried until it succeeded.
         await OrchestratorHarness.WaitUntilAsync(async () =>
-            (await harness.Queries.LeaseReleaseAsync("plan-" + id, default))?.ReleasedAt is not null, "the plan's leases to be released");
-        Assert.Equal(3, harness.Srm.CallsFor("plan-" + id));
+            (await harness.Queries.LeaseReleaseAsync(PlanIdOf(id), default))?.ReleasedAt is not null, "the plan's leases to be released");
+        Assert.Equal(3, harness.Srm.CallsFor(PlanIdOf(id)));
     }
 
     [Theory]
@@ -118,7 +118,7 @@ public sealed class OrchestratorPipelineTests(PostgresFixture postgres) : IClass
         await harness.WaitForStageAsync(holder, Stage.PlanPhase);
         await harness.PublishAsync(Topics.PlanOut, holder, ReadyPlan(holder, steps: 1));
         await harness.WaitForStageAsync(holder, Stage.CodePhase);
-        await harness.PublishAsync(Topics.PlanOut, waiting, BlockedPlan(waiting, "plan-" + holder));
+        await harness.PublishAsync(Topics.PlanOut, waiting, BlockedPlan(waiting, PlanIdOf(holder)));
         await OrchestratorHarness.WaitUntilAsync(async () => (await harness.Queries.GetAsync(waiting, default))!.ResubmitAt is not null, "the block");
 
         await harness.PublishAsync(Topics.CommitResultOut, holder, Commit(holder, 1, success: false));
@@ -127,7 +127,7 @@ public sealed class OrchestratorPipelineTests(PostgresFixture postgres) : IClass
         await OrchestratorHarness.WaitUntilAsync(async () => (await harness.Queries.GetAsync(waiting, default))!.Attempts == 2, "the resubmission after the holder ended");
         var resubmit = (await harness.TimelineAsync(waiting))[^1].Entry;
         Assert.Equal(Trigger.Resubmit, resubmit.Trigger);
-        Assert.Contains("plan-" + holder, resubmit.Detail);
-        Assert.Equal(1, harness.Srm.CallsFor("plan-" + holder));
+        Assert.Contains(PlanIdOf(holder), resubmit.Detail);
+        Assert.Equal(1, harness.Srm.CallsFor(PlanIdOf(holder)));
     }
 }

@@ -8,7 +8,7 @@ namespace Tests.Orchestrator;
 
 public sealed class RequestWorkflowTests
 {
-    private const string Id = "req-1";
+    private const string Id = "6d1f3b2a-0000-4000-8000-000000000001";
     private static readonly DateTimeOffset Start = new(2025, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private readonly ManualTimeProvider clock = new(Start);
     private readonly WorkflowOptions options = new() { MaxPlanAttempts = 3, ResubmitBackoff = TimeSpan.FromSeconds(10) };
@@ -21,7 +21,7 @@ public sealed class RequestWorkflowTests
 
     private static RequestState StateAt(Stage stage) => RequestState.New(Request(Id), Start) with
     {
-        Stage = stage, PlanId = stage >= Stage.CodePhase ? "plan-" + Id : null,
+        Stage = stage, PlanId = stage >= Stage.CodePhase ? PlanIdOf(Id) : null,
         PendingTasks = stage == Stage.CodePhase ? [TaskId(Id, 1)] : [],
     };
 
@@ -122,13 +122,13 @@ public sealed class RequestWorkflowTests
         var decision = workflow.Decide(StateAt(Stage.PlanPhase), ReadyPlan(Id, steps: 3), Source());
 
         Assert.Equal(Stage.CodePhase, decision.State!.Stage);
-        Assert.Equal("plan-" + Id, decision.State.PlanId);
+        Assert.Equal(PlanIdOf(Id), decision.State.PlanId);
         var bundle = Assert.IsType<TaskBundle>(Assert.Single(decision.Outbox, m => m.Topic == Topics.CodeTaskOut).Message);
         Assert.Equal(3, bundle.Tasks.Count);
         Assert.Equal(3, bundle.Tasks.Select(t => t.TaskId).Distinct().Count());
         Assert.Equal(bundle.Tasks.Select(t => t.TaskId).Order(StringComparer.Ordinal), decision.State.PendingTasks);
         Assert.Equal(["src/file0.cs", "src/file1.cs", "src/file2.cs"], bundle.Tasks.Select(t => t.Step.Path));
-        Assert.Equal(("plan-" + Id, "main"), (bundle.PlanId, bundle.Branch));
+        Assert.Equal((PlanIdOf(Id), "main"), (bundle.PlanId, bundle.Branch));
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class RequestWorkflowTests
 
         Assert.Equal(Stage.Regress, decision.State!.Stage);
         Assert.True(decision.Ended);
-        Assert.Equal("plan-" + Id, decision.ReleasePlanId);
+        Assert.Equal(PlanIdOf(Id), decision.ReleasePlanId);
         Assert.Contains("path outside the repository", Assert.Single(decision.History).Detail);
         var ticket = Assert.IsType<RegressionTicket>(Assert.Single(decision.Outbox).Message);
         Assert.Equal(Stage.PlanPhase, ticket.Stage);
@@ -261,7 +261,7 @@ public sealed class RequestWorkflowTests
         Assert.Equal(Stage.Done, done.State!.Stage);
         Assert.Equal(Trigger.Build2Ok, done.History[0].Trigger);
         Assert.True(done.Ended);
-        Assert.Equal("plan-" + Id, done.ReleasePlanId);
+        Assert.Equal(PlanIdOf(Id), done.ReleasePlanId);
         Assert.Empty(done.Outbox);
     }
 

@@ -8,7 +8,7 @@ namespace Tests.Orchestrator;
 /// <summary>The review gate and cancellation as decisions of the pure workflow.</summary>
 public sealed class ReviewAndCancelWorkflowTests
 {
-    private const string Id = "req-review";
+    private const string Id = "6d1f3b2a-0000-4000-8000-000000000003";
     private readonly RequestWorkflow workflow = new(new WorkflowOptions(), new ManualTimeProvider(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero)));
 
     private static MessageSource Http(string action) => MessageSource.Http($"{action}:{Id}");
@@ -73,13 +73,13 @@ public sealed class ReviewAndCancelWorkflowTests
     [MemberData(nameof(NonTerminal))]
     public void Cancel_ends_a_request_from_any_stage_that_has_not_ended_without_a_regression_ticket(Stage stage)
     {
-        var state = RequestState.New(Request(Id), DateTimeOffset.UnixEpoch) with { Stage = stage, PlanId = "plan-" + Id };
+        var state = RequestState.New(Request(Id), DateTimeOffset.UnixEpoch) with { Stage = stage, PlanId = PlanIdOf(Id) };
 
         var cancelled = workflow.Cancel(state, "cancelled: wrong branch", Http("cancel"));
 
         Assert.Equal(Stage.Cancelled, cancelled.State!.Stage);
         Assert.True(cancelled.Ended);
-        Assert.Equal("plan-" + Id, cancelled.ReleasePlanId);
+        Assert.Equal(PlanIdOf(Id), cancelled.ReleasePlanId);
         Assert.DoesNotContain(cancelled.Outbox, m => m.Topic == Topics.RegressionOut);
     }
 
@@ -92,6 +92,6 @@ public sealed class ReviewAndCancelWorkflowTests
 
         Assert.False(late.History.Single().Applied);
         Assert.Equal(Stage.Cancelled, late.State!.Stage);
-        Assert.Equal("plan-" + Id, late.ReleasePlanId);
+        Assert.Equal(PlanIdOf(Id), late.ReleasePlanId);
     }
 }

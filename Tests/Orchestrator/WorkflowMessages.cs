@@ -13,9 +13,12 @@ public static class WorkflowMessages
         Requester = "tester", Attempt = attempt,
     };
 
+    /// <summary>The plan id the planner derives for a request (the Orchestrator refuses any other).</summary>
+    public static string PlanIdOf(string requestId) => PlanIdentity.ForRequest(requestId);
+
     public static Plan ReadyPlan(string requestId, int steps = 2)
     {
-        var plan = new Plan { Id = "plan-" + requestId, ParentRequestId = requestId, Status = PlanStatus.Ready, Planner = "test" };
+        var plan = new Plan { Id = PlanIdOf(requestId), ParentRequestId = requestId, Status = PlanStatus.Ready, Planner = "test" };
         for (var i = 0; i < steps; i++)
             plan.Steps.Add(new Step { Order = i + 1, Goal = $"step {i + 1}", Kind = "EDIT", Path = $"src/file{i}.cs" });
         plan.ReservedLeaseIds.Add("41");
@@ -24,19 +27,19 @@ public static class WorkflowMessages
 
     public static Plan FailedPlan(string requestId, params string[] errors)
     {
-        var plan = new Plan { Id = "plan-" + requestId, ParentRequestId = requestId, Status = PlanStatus.Failed };
+        var plan = new Plan { Id = PlanIdOf(requestId), ParentRequestId = requestId, Status = PlanStatus.Failed };
         plan.Errors.AddRange(errors);
         return plan;
     }
 
     public static Plan BlockedPlan(string requestId, string holderPlanId)
     {
-        var plan = new Plan { Id = "plan-" + requestId, ParentRequestId = requestId, Status = PlanStatus.Blocked };
+        var plan = new Plan { Id = PlanIdOf(requestId), ParentRequestId = requestId, Status = PlanStatus.Blocked };
         plan.Conflicts.Add(new SymbolConflict { FqName = "App.Program.Main", HolderPlanId = holderPlanId, HolderLeaseId = 7 });
         return plan;
     }
 
-    public static string TaskId(string requestId, int step) => $"plan-{requestId}/task-{step}";
+    public static string TaskId(string requestId, int step) => $"{PlanIdOf(requestId)}/task-{step}";
 
     public static CommitResult Commit(string requestId, int step, bool success = true) => new()
     {

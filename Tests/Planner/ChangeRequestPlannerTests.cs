@@ -46,8 +46,8 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
         Assert.Equal(PlanStatus.Ready, plan.Status);
         Assert.Equal("add greet()", plan.Steps[0].Goal);
         Assert.Equal(StepKind.Add, plan.Steps[0].KnownKind);
-        Assert.Equal(PlanIdentity.ForRequest("req-1"), plan.Id);
-        Assert.Equal(("req-1", "demo", "main", "llm:gpt-4o-mini"), (plan.ParentRequestId, plan.Repo, plan.Branch, plan.Planner));
+        Assert.Equal(PlanIdentity.ForRequest("6d1f3b2a-0000-4000-8000-000000000001"), plan.Id);
+        Assert.Equal(("6d1f3b2a-0000-4000-8000-000000000001", "demo", "main", "llm:gpt-4o-mini"), (plan.ParentRequestId, plan.Repo, plan.Branch, plan.Planner));
         Assert.Equal(["greet is new; main calls it"], plan.Rationale);
         var why = Assert.Single(plan.Steps[0].Evidence); // the retrieved chunk of src/app.py, for the reviewer
         Assert.Equal(("src/app.py", 1, 3, "main", 0.9f), (why.Path, why.StartLine, why.EndLine, why.Symbol, why.Score));
@@ -70,9 +70,9 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
     {
         var plan = FakeOpenAiServer.PlanJson(("add greet()", "ADD", "src/app.py", ["greet"]));
         server.Reply(plan).Reply(FakeOpenAiServer.PlanJson(("add greet() and log()", "ADD", "src/util.py", ["greet", "log"])));
-        var first = await Pipeline().PlanAsync(PlannerTestKit.Request("req-1"), CancellationToken.None);
+        var first = await Pipeline().PlanAsync(PlannerTestKit.Request("6d1f3b2a-0000-4000-8000-000000000001"), CancellationToken.None);
 
-        var second = await Pipeline().PlanAsync(PlannerTestKit.Request("req-2", "add greet() and log() to util"), CancellationToken.None);
+        var second = await Pipeline().PlanAsync(PlannerTestKit.Request("6d1f3b2a-0000-4000-8000-000000000002", "add greet() and log() to util"), CancellationToken.None);
 
         Assert.Equal(PlanStatus.Ready, first.Status);
         Assert.Equal(PlanStatus.Blocked, second.Status);
@@ -115,6 +115,14 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_id_that_is_not_a_uuid_is_refused_as_the_front_door_refuses_it()
+    {
+        var error = await Assert.ThrowsAsync<InvalidChangeRequestException>(() =>
+            Pipeline().PlanAsync(PlannerTestKit.Request("not-a-uuid"), CancellationToken.None));
+        Assert.StartsWith("id must be a UUID", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_invalid_request_is_refused_before_any_work()
     {
         var request = PlannerTestKit.Request();
@@ -122,7 +130,7 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<InvalidChangeRequestException>(() => Pipeline().PlanAsync(request, CancellationToken.None));
 
-        Assert.Equal(["repo is required"], error.Errors);
+        Assert.Equal(["repo is required."], error.Errors);
         Assert.Empty(retriever.Requests);
         Assert.Empty(server.Requests);
     }
@@ -161,8 +169,8 @@ public sealed class ChangeRequestPlannerTests : IAsyncLifetime
         server.Reply(FakeOpenAiServer.PlanJson(("add greet()", "ADD", "src/app.py", ["greet"])), promptTokens: 321, completionTokens: 45)
               .Reply("not json", promptTokens: 10, completionTokens: 2)
               .Reply("still not json", promptTokens: 10, completionTokens: 2);
-        await Pipeline().PlanAsync(PlannerTestKit.Request("req-1"), CancellationToken.None);
-        await Pipeline().PlanAsync(PlannerTestKit.Request("req-2"), CancellationToken.None);
+        await Pipeline().PlanAsync(PlannerTestKit.Request("6d1f3b2a-0000-4000-8000-000000000001"), CancellationToken.None);
+        await Pipeline().PlanAsync(PlannerTestKit.Request("6d1f3b2a-0000-4000-8000-000000000002"), CancellationToken.None);
 
         Assert.Equal(1, counts["rp_plans_total{Ready}"]);
         Assert.Equal(1, counts["rp_plans_total{Failed}"]);

@@ -105,7 +105,7 @@ public sealed class PlannerIntegrationFixture : IAsyncLifetime
 
     public static ChangeRequest Request(string description) => new()
     {
-        Id = $"it-{Guid.NewGuid():N}", Requester = "integration-test", Repo = Repo, Branch = Branch, Description = description,
+        Id = Guid.NewGuid().ToString(), Requester = "integration-test", Repo = Repo, Branch = Branch, Description = description,
     };
 
     private static void WriteRepository(string root)

@@ -50,7 +50,7 @@ public sealed class PlannerOutageTests : IAsyncLifetime
         var plan = await Pipeline(server.Endpoint).PlanAsync(PlannerTestKit.Request(), CancellationToken.None); // nothing scripted: 500s
 
         Assert.Equal(PlanStatus.Failed, plan.Status);
-        Assert.Equal(PlanIdentity.ForRequest("req-1"), plan.Id);
+        Assert.Equal(PlanIdentity.ForRequest(PlannerTestKit.Request().Id), plan.Id);
         var reason = Assert.Single(plan.Errors);
         Assert.StartsWith("The LLM was unavailable for 50 s over 4 attempts", reason);
         Assert.Contains("500", reason);
@@ -85,7 +85,7 @@ public sealed class PlannerOutageTests : IAsyncLifetime
 
         // A permanent status is not waited on: it propagates at once.
         var refusing = new FailingRetriever(StatusCode.PermissionDenied);
-        await Assert.ThrowsAsync<RpcException>(() => Pipeline(server.Endpoint, refusing).PlanAsync(PlannerTestKit.Request("req-2"), CancellationToken.None));
+        await Assert.ThrowsAsync<RpcException>(() => Pipeline(server.Endpoint, refusing).PlanAsync(PlannerTestKit.Request("6d1f3b2a-0000-4000-8000-000000000002"), CancellationToken.None));
         Assert.Equal(1, refusing.Calls);
     }
 

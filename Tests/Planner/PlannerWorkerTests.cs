@@ -79,7 +79,7 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
     [Fact]
     public async Task A_change_request_becomes_a_ready_plan_on_plan_out_keyed_by_the_request_id()
     {
-        var request = PlannerTestKit.Request($"req-{Guid.NewGuid():N}", "add greet() to the app and call it from main");
+        var request = PlannerTestKit.Request(Guid.NewGuid().ToString(), "add greet() to the app and call it from main");
         await PublishAsync(request);
 
         var record = ReadUntil(Topics.PlanOut, r => r.Message.Key == request.Id);
@@ -99,7 +99,7 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
     {
         var poisonKey = $"poison-{Guid.NewGuid():N}";
         await ProduceRawAsync(poisonKey, [0xFF, 0xFF, 0xFF, 0x07, 0x01]);
-        var request = PlannerTestKit.Request($"after-poison-{Guid.NewGuid():N}", "add after_poison() to the app");
+        var request = PlannerTestKit.Request(Guid.NewGuid().ToString(), "add after_poison() to the app");
         await PublishAsync(request);
 
         var dead = ReadUntil(Topics.DeadLetter(Topics.ChangeRequestIn), r => r.Message.Key == poisonKey);
@@ -113,7 +113,7 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
     [Fact]
     public async Task An_invalid_request_is_dead_lettered_with_the_reason_and_not_planned()
     {
-        var request = PlannerTestKit.Request($"invalid-{Guid.NewGuid():N}");
+        var request = PlannerTestKit.Request(Guid.NewGuid().ToString());
         request.Repo = "";
         request.Description = new string('x', 9_000);
         await PublishAsync(request);
@@ -121,11 +121,11 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
         var dead = ReadUntil(Topics.DeadLetter(Topics.ChangeRequestIn), r => r.Message.Key == request.Id);
         var error = Header(dead, KafkaHeaderNames.DeadLetterError)!;
         Assert.Contains("repo is required", error);
-        Assert.Contains("description is 9000 characters long; the limit is 8000", error);
+        Assert.Contains("description must be at most 8000 characters (got 9000).", error);
         Assert.Equal(typeof(PoisonMessageException).FullName, Header(dead, KafkaHeaderNames.DeadLetterErrorType));
 
         // A later request on the same partition is planned, so the invalid one was passed over, not planned.
-        var next = PlannerTestKit.Request($"after-invalid-{Guid.NewGuid():N}", "add after_invalid() to the app");
+        var next = PlannerTestKit.Request(Guid.NewGuid().ToString(), "add after_invalid() to the app");
         await PublishAsync(next);
         ReadUntil(Topics.PlanOut, r => r.Message.Key == next.Id);
         Assert.DoesNotContain(ReadAll(Topics.PlanOut), r => r.Message.Key == request.Id);
@@ -134,7 +134,7 @@ public sealed class PlannerWorkerTests(PlannerWorkerFixture fixture) : IClassFix
     [Fact]
     public async Task The_service_answers_alive_health_and_metrics_with_plan_counts()
     {
-        var request = PlannerTestKit.Request($"metrics-{Guid.NewGuid():N}", "add count_me() to the app");
+        var request = PlannerTestKit.Request(Guid.NewGuid().ToString(), "add count_me() to the app");
         await PublishAsync(request);
         ReadUntil(Topics.PlanOut, r => r.Message.Key == request.Id);
 

@@ -11,7 +11,7 @@ namespace RequestPlanner.Planning.Prompting;
 /// never instructions: repository code can contain text written to steer a model, and the description is
 /// what to plan, not a way to change the rules. Snippets go in ranking order; one that does not fit
 /// whole is cut to the space left, and the rest are counted as omitted. The request itself is always sent
-/// whole (its length is capped by ChangeRequestLimits), so only the context shrinks to fit.
+/// whole (its length is capped by ChangeRequestRules), so only the context shrinks to fit.
 /// </summary>
 public sealed class PlanPromptBuilder(int promptTokenBudget, PromptTokenizer tokenizer)
 {

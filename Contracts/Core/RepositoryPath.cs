@@ -1,7 +1,7 @@
-namespace RequestPlanner.Planning.Validation;
+namespace Contracts.Core;
 
 /// <summary>
-/// Repository-relative paths as plans must name them: forward slashes, no leading slash, no drive letter,
+/// Repository-relative paths as plan steps must name them (the planner normalises, the Orchestrator checks): forward slashes, no leading slash, no drive letter,
 /// no <c>..</c>, nothing under <c>.git</c>. <c>.</c> segments and doubled slashes are normalised away
 /// (harmless spelling); everything else that could point outside the working tree is rejected rather
 /// than "fixed", because a code agent will write wherever the path says.

@@ -1,7 +1,7 @@
 using FsCheck.Fluent;
-using RequestPlanner.Planning.Validation;
+using Contracts.Core;
 
-namespace Tests.Planner;
+namespace Tests.Messages;
 
 public sealed class RepositoryPathTests
 {
