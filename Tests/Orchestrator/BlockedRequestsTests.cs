@@ -25,7 +25,7 @@ public sealed class BlockedRequestsTests(PostgresFixture postgres) : IClassFixtu
         var holder = await harness.SubmitAsync("holder");
         await harness.WaitForStageAsync(holder, Stage.PlanPhase);
         var symbols = Enumerable.Range(1, Waiters).Select(i => $"App.Shared.Method{i}").ToArray();
-        harness.Srm.Grant("plan-" + holder, symbols);
+        harness.Srm.Grant(PlanIdOf(holder), symbols);
         await harness.PublishAsync(Topics.PlanOut, holder, ReadyPlan(holder, steps: 1));
         await harness.WaitForStageAsync(holder, Stage.CodePhase);
 
@@ -58,10 +58,10 @@ public sealed class BlockedRequestsTests(PostgresFixture postgres) : IClassFixtu
             var timeline = (await harness.TimelineAsync(id)).Select(t => t.Entry).ToList();
             Assert.Equal(1, timeline.Count(e => e.Trigger == Trigger.PlanBlocked));
             var resubmit = Assert.Single(timeline, e => e.Trigger == Trigger.Resubmit);
-            Assert.Contains("plan-" + holder, resubmit.Detail);
+            Assert.Contains(PlanIdOf(holder), resubmit.Detail);
             Assert.Equal(2, (await harness.Queries.GetAsync(id, default))!.Attempts);
         }
-        Assert.Equal(1, harness.Srm.CallsFor("plan-" + holder));
+        Assert.Equal(1, harness.Srm.CallsFor(PlanIdOf(holder)));
     }
 
     /// <summary>Plays the planner: each attempt of a waiter reserves its symbol on the stand-in Srm and answers READY or BLOCKED.</summary>
@@ -81,11 +81,11 @@ public sealed class BlockedRequestsTests(PostgresFixture postgres) : IClassFixtu
             foreach (var (id, attempt) in due.Where(d => !answered.TryGetValue(d.Id, out var seen) || seen < d.Attempt))
             {
                 answered[id] = attempt;
-                var conflicts = harness.Srm.TryReserve("plan-" + id, symbolOf[id]);
+                var conflicts = harness.Srm.TryReserve(PlanIdOf(id), symbolOf[id]);
                 var plan = ReadyPlan(id, steps: 1);
                 if (conflicts.Count > 0)
                 {
-                    plan = new Plan { Id = "plan-" + id, ParentRequestId = id, Status = PlanStatus.Blocked };
+                    plan = new Plan { Id = PlanIdOf(id), ParentRequestId = id, Status = PlanStatus.Blocked };
                     plan.Conflicts.AddRange(conflicts.Select(c => new SymbolConflict
                     {
                         FqName = c.FqName, HolderPlanId = c.HolderPlanId, HolderLeaseId = c.HolderLeaseId, ExpiresAt = c.ExpiresAt,
