@@ -5,7 +5,9 @@ using System.Text.Json;
 using Contracts.Core;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Grpc.Core;
 using Orchestrator.Persistence;
+using Orchestrator.Repositories;
 using Orchestrator.Workflow;
 
 namespace Orchestrator.Api;
@@ -28,10 +30,11 @@ public static class ChangeRequestEndpoints
         group.MapGet("{id}/events", TransitionEventStream.StreamAsync);
         group.MapRequestLifecycle();
         endpoints.MapGet("/api/workflow", () => WorkflowView.Current);
+        endpoints.MapGet("/api/repositories", DescribeRepositoryAsync);
         return endpoints;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, RequestStore store, RequestQueries queries, TimeProvider time,
+    private static async Task<IResult> SubmitAsync(HttpRequest request, RequestStore store, RequestQueries queries, RepositoryDoor door, TimeProvider time,
         IOptions<JsonOptions> json, IOptions<ReviewOptions> review, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes) return BadRequest($"The body must be at most {MaxBodyBytes} bytes.");
@@ -65,9 +68,33 @@ public static class ChangeRequestEndpoints
         };
         var errors = ChangeRequestRules.Validate(changeRequest);
         if (errors.Count > 0) return Results.ValidationProblem(errors, title: "The change request is not valid.");
+
+        string? indexNote = null;
+        if (door.Enabled)
+        {
+            var (repo, branch) = (changeRequest.Repo, changeRequest.Branch);
+            try
+            {
+                var description = await door.DescribeAsync(repo, branch, cancellationToken);
+                var problems = RepositoryDoor.Problems(description);
+                if (problems.Count > 0) return Results.ValidationProblem(problems, title: "The repository cannot be planned.");
+                indexNote = await door.IndexAsync(repo, branch, description!, cancellationToken);
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.FailedPrecondition or StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.InvalidArgument)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["repo"] = [ex.Status.Detail] }, title: "The repository cannot be indexed.");
+            }
+            catch (RpcException ex)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = "5";
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "RagService cannot check the repository now",
+                    detail: $"The request was not accepted: {ex.Status.Detail}. Submit it again in a moment.");
+            }
+        }
+
         var reviewed = review.Value.ReviewPlans && body.Review == true;
         var key = idempotencyKey.Length > 0 ? new IdempotencyKey(idempotencyKey, Fingerprint(changeRequest, reviewed)) : null;
-        var outcome = await store.SubmitAsync(changeRequest, new Submission(reviewed, Idempotency: key), cancellationToken);
+        var outcome = await store.SubmitAsync(changeRequest, new Submission(reviewed, Idempotency: key, IndexNote: indexNote), cancellationToken);
         if (outcome.Conflict)
         {
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused with a different body",
@@ -77,6 +104,26 @@ public static class ChangeRequestEndpoints
         if (outcome.Replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         var location = $"{Route}/{outcome.RequestId}";
         return Results.Accepted(location, new SubmittedView(outcome.RequestId, stage.Name(), location, reviewed));
+    }
+
+    /// <summary><c>GET /api/repositories?path=&amp;branch=</c>: what RagService says of a working tree (the page fills the branch from it).</summary>
+    private static async Task<IResult> DescribeRepositoryAsync(string? path, string? branch, RepositoryDoor door, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(path) || path.Length > ChangeRequestRules.MaxRepoLength || (branch?.Length ?? 0) > ChangeRequestRules.MaxBranchLength)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["path"] = [$"path is required (at most {ChangeRequestRules.MaxRepoLength} characters)."] });
+        if (!door.Enabled)
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No RagService to ask",
+                detail: "This Orchestrator has no RagService reference (services__ragservice__http__0), so it cannot describe repositories.");
+        try
+        {
+            var description = (await door.DescribeAsync(path.Trim(), branch?.Trim() ?? "", cancellationToken))!;
+            return Results.Ok(new RepositoryView(description.Path, description.Problem == Contracts.Rag.RepositoryDescription.Types.Problem.None,
+                description.Problem.ToString(), description.Message, description.Git, description.CurrentBranch, [.. description.WorkspaceRoots]));
+        }
+        catch (RpcException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "RagService cannot describe the repository now", detail: ex.Status.Detail);
+        }
     }
 
     private static async Task<IResult> GetAsync(string id, RequestDetails details, CancellationToken cancellationToken)

@@ -68,3 +68,6 @@ public sealed record RequestDetailsView(
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> PendingTasks, DateTimeOffset? ResubmitAt,
     IReadOnlyList<string> BlockedBy, PlanView? Plan, LeasesView Leases, WaitingView? Waiting, IReadOnlyList<string> Actions,
     IReadOnlyList<TicketView> Tickets, IReadOnlyList<TimelineView> Timeline);
+
+/// <summary>A working tree as RagService sees it; <paramref name="Ok"/> false with the <paramref name="Problem"/> in words.</summary>
+public sealed record RepositoryView(string Path, bool Ok, string Problem, string Message, bool Git, string CurrentBranch, IReadOnlyList<string> WorkspaceRoots);

@@ -6,6 +6,7 @@ using Orchestrator.Leases;
 using Orchestrator.Messaging;
 using Orchestrator.Metrics;
 using Orchestrator.Persistence;
+using Orchestrator.Repositories;
 using Orchestrator.Scheduling;
 using Orchestrator.Workflow;
 using ServiceDefaults.Grpc;
@@ -19,6 +20,7 @@ public static class OrchestratorHostingExtensions
 {
     public const string DatabaseConnectionName = "orchestratordb";
     public const string SrmServiceName = "srm";
+    public const string RagServiceName = "ragservice";
 
     public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
     {
@@ -64,6 +66,12 @@ public static class OrchestratorHostingExtensions
         services.AddGrpcServiceClient<Contracts.Srm.Srm.SrmClient>(SrmServiceName, Contracts.Srm.Srm.Descriptor);
         services.TryAddSingleton<ILeaseReleaser, SrmLeaseReleaser>();
         services.TryAddSingleton<IPlanLeases, SrmPlanLeases>();
+
+        // RagService validates and indexes a request's repository at the door, when the Orchestrator references it.
+        var ragReferenced = configuration.GetSection($"services:{RagServiceName}").Exists();
+        if (ragReferenced) services.AddGrpcServiceClient<Contracts.Rag.Rag.RagClient>(RagServiceName, Contracts.Rag.Rag.Descriptor);
+        services.AddSingleton(sp => new RepositoryDoor(ragReferenced ? sp.GetRequiredService<Contracts.Rag.Rag.RagClient>() : null,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RepositoryDoor>>()));
 
         services.AddSingleton<OutboxRelay>();
         if (configuration.GetSection(OutboxRelayOptions.Section).Get<OutboxRelayOptions>()?.RelayEnabled ?? true)

@@ -94,6 +94,8 @@ public sealed class RequestStore(
         var source = MessageSource.Http(request.Id);
         var decision = workflow.Decide(null, request, source);
         decision = decision with { State = decision.State! with { Review = submission.Review, RetryOf = submission.RetryOf } };
+        if (submission.IndexNote is { } note)
+            decision = decision with { History = [new HistoryEntry(decision.History[0].At, Trigger.Index, Stage.Idle, Stage.Idle, false, note, source), .. decision.History] };
         OutboundMessage queued = new(Topics.ChangeRequestIn, request.Id, request, MessageId: request.Id);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -1,7 +1,10 @@
 namespace Orchestrator.Persistence;
 
-/// <summary>How a request was submitted over HTTP: whether its plan is reviewed, which request it retries, its idempotency key.</summary>
-public sealed record Submission(bool Review, string? RetryOf = null, IdempotencyKey? Idempotency = null);
+/// <summary>
+/// How a request was submitted over HTTP: whether its plan is reviewed, which request it retries, its idempotency key, and what
+/// indexing its repository at the door did (the first line of its timeline).
+/// </summary>
+public sealed record Submission(bool Review, string? RetryOf = null, IdempotencyKey? Idempotency = null, string? IndexNote = null);
 
 /// <summary>A client's <c>Idempotency-Key</c> and the digest of the body it came with.</summary>
 public sealed record IdempotencyKey(string Key, string Fingerprint);

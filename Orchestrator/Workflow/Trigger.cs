@@ -24,6 +24,8 @@ public enum Trigger
     BuildFail,
     /// <summary>A timeline note, never a transition: releasing the plan's leases failed permanently.</summary>
     ReleaseFail,
+    /// <summary>A timeline note, never a transition: the repository was indexed before planning.</summary>
+    Index,
     Review,
     Approve,
     Edit,

@@ -37,6 +37,7 @@ public static class WorkflowNames
         [Trigger.Build2Ok] = "build2_ok",
         [Trigger.BuildFail] = "build_fail",
         [Trigger.ReleaseFail] = "release_fail",
+        [Trigger.Index] = "index",
         [Trigger.Review] = "review",
         [Trigger.Approve] = "approve",
         [Trigger.Edit] = "edit",

@@ -7,6 +7,8 @@ const stages = ["idle", "plan_phase", "plan_review", "code_phase", "build1", "te
 const terminal = new Set(["done", "regress", "cancelled"]);
 const kinds = ["ADD", "EDIT", "REMOVE", "REFACTOR"];
 const api = "/api/change-requests";
+const notes = new Set(["index", "release_fail"]);   // timeline notes, not transitions
+let branchEdited = false;   // the user typed a branch: do not replace it with the repository's current one
 let selectedId = null;
 let stream = null;          // AbortController of the open event stream
 let current = null;         // details of the selected request
@@ -121,10 +123,11 @@ function setStage(stage) {
 
 function addTimelineRow(entry) {
   if (document.querySelector(`#timeline tr[data-seq='${entry.seq}']`)) return;
-  $("timeline").append(el("tr", { className: entry.applied ? "applied" : "ignored", "data-seq": entry.seq },
+  const note = notes.has(entry.trigger);
+  $("timeline").append(el("tr", { className: entry.applied ? "applied" : note ? "note" : "ignored", "data-seq": entry.seq },
     el("td", {}, new Date(entry.at).toLocaleTimeString()),
     el("td", {}, entry.trigger),
-    el("td", {}, entry.applied ? `${entry.from} → ${entry.to}` : `${entry.from} (ignored)`),
+    el("td", {}, entry.applied ? `${entry.from} → ${entry.to}` : note ? `${entry.from} (note)` : `${entry.from} (ignored)`),
     el("td", {}, entry.sourcePartition == null ? entry.sourceTopic : `${entry.sourceTopic}[${entry.sourcePartition}]@${entry.sourceOffset}`),
     el("td", {}, entry.detail)));
 }
@@ -326,12 +329,29 @@ function select(id, push = true) {
   follow(id, stream);
 }
 
+// Once a path is typed, ask RagService (through the Orchestrator) about it: the branch defaults to its current branch.
+async function describeRepository() {
+  const path = $("repo").value.trim();
+  const status = $("repo-status");
+  if (!path) { status.textContent = ""; return; }
+  const response = await call(`/api/repositories?${new URLSearchParams({ path })}`);
+  if (path !== $("repo").value.trim()) return;
+  if (response.status === 404) { status.textContent = ""; return; }   // no RagService to ask
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) { status.className = "error"; status.textContent = problemText(payload, response); return; }
+  status.className = payload.ok ? "muted" : "error";
+  status.textContent = payload.ok ? (payload.message || (payload.git ? `git working tree on ${payload.currentBranch || "a detached HEAD"}` : "")) : payload.message;
+  if (payload.ok && payload.currentBranch && !branchEdited) $("branch").value = payload.currentBranch;
+}
+
 function selectFromLocation() {
   const match = location.pathname.match(/^\/requests\/([^/]+)$/);
   if (match) select(decodeURIComponent(match[1]), false);
 }
 
 $("submit-form").addEventListener("submit", submit);
+$("repo").addEventListener("change", describeRepository);
+$("branch").addEventListener("input", () => { branchEdited = true; });
 $("submit-form").addEventListener("input", () => { pendingKey = null; });
 $("stage-filter").append(...stages.map(s => el("option", { value: s }, s)));
 $("stage-filter").addEventListener("change", refreshList);

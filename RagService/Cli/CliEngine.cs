@@ -12,7 +12,8 @@ public sealed class CliEngine
         Embedder = embedder;
         Index = index;
         Report = report;
-        Searcher = new HybridSearcher(embedder);
+        // The service's Rag:Ranking weights, from the environment here (Rag__Ranking__History=0.6).
+        Searcher = new HybridSearcher(embedder, Configuration().GetSection("Rag:Ranking").Get<RankingOptions>());
     }
 
     public IEmbedder Embedder { get; }

@@ -2,10 +2,10 @@ using System.CommandLine;
 
 namespace RagService.Cli;
 
-/// <summary>The command line over the same engine as the service: <c>index</c>, <c>search</c>, <c>bench</c>.</summary>
+/// <summary>The command line over the same engine as the service: <c>index</c>, <c>search</c>, <c>bench</c>, <c>mine</c>, <c>eval</c>.</summary>
 public static class RagCli
 {
-    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "index", "search", "bench" };
+    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "index", "search", "bench", "mine", "eval" };
 
     private static readonly HashSet<string> HelpWords = new(StringComparer.Ordinal) { "help", "--help", "-h", "-?" };
 
@@ -24,6 +24,8 @@ public static class RagCli
             IndexCommand.Create(),
             SearchCommand.Create(),
             BenchCommand.Create(),
+            MineCommand.Create(),
+            EvalCommand.Create(),
         };
         if (!Verbs.Contains(args[0]))
         {

@@ -12,8 +12,11 @@ namespace RagService.Grpc;
 /// NOT_FOUND, a tree outside the workspace roots → PERMISSION_DENIED, a repository that cannot be indexed →
 /// FAILED_PRECONDITION, Qdrant unreachable → UNAVAILABLE.
 /// </summary>
-public sealed class RagGrpcService(RepositoryCatalog catalog) : Contracts.Rag.Rag.RagBase
+public sealed class RagGrpcService(RepositoryCatalog catalog, RepositoryInspector inspector) : Contracts.Rag.Rag.RagBase
 {
+    public override Task<RepositoryDescription> DescribeRepository(DescribeRepositoryRequest request, ServerCallContext context) =>
+        Task.FromResult(inspector.Describe(request.Path, request.Branch.Trim()));
+
     public override async Task<IndexStatus> IndexRepository(IndexRepositoryRequest request, ServerCallContext context) =>
         ToStatus(await catalog.IndexAsync(request.Repo, request.Branch, request.Path, context.CancellationToken));
 

@@ -33,9 +33,11 @@ public static class RagServiceHostingExtensions
         var rag = builder.Configuration.GetSection(RagOptions.Section).Get<RagOptions>() ?? new RagOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new WorkspaceRoots(rag.WorkspaceRoots));
+        services.AddSingleton<RepositoryInspector>();
         services.AddSingleton<IEmbedder>(_ => EmbedderFactory.Create(builder.Configuration));
-        services.AddSingleton(sp => new RepositoryIndexer(sp.GetRequiredService<IEmbedder>(), IndexingOptions.Default with { MaxFileBytes = rag.MaxFileBytes },
+        services.AddSingleton(sp => new RepositoryIndexer(sp.GetRequiredService<IEmbedder>(), IndexingOptions.Default with { MaxFileBytes = rag.MaxFileBytes, History = rag.History },
             sp.GetRequiredService<ILogger<RepositoryIndexer>>()));
+        services.AddSingleton(rag.Ranking);
         services.AddSingleton<HybridSearcher>();
         services.AddSingleton<RagMetrics>();
         services.AddSingleton<RepositoryCatalog>();

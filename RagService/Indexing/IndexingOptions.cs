@@ -1,3 +1,5 @@
+using RagService.History;
+
 namespace RagService.Indexing;
 
 /// <summary>Which files are indexed.</summary>
@@ -34,6 +36,9 @@ public sealed record IndexingOptions
     };
 
     public ChunkingOptions Chunking { get; init; } = ChunkingOptions.Default;
+
+    /// <summary>How the git history of a checkout is read for ranking.</summary>
+    public HistoryOptions History { get; init; } = HistoryOptions.Default;
 
     public static IndexingOptions Default { get; } = new();
 

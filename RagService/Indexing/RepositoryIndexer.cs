@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RagService.History;
 using RagService.Search;
 
 namespace RagService.Indexing;
@@ -9,7 +10,8 @@ namespace RagService.Indexing;
 /// <summary>
 /// Brings a <see cref="CodeIndex"/> in line with a working tree, incrementally: files whose content hash is
 /// unchanged are neither re-chunked nor re-embedded; changed and new files are chunked, embedded and replace
-/// their old chunks; files gone from the tree (or now ignored, binary or too large) leave the index.
+/// their old chunks; files gone from the tree (or now ignored, binary or too large) leave the index. For a git
+/// checkout, the index's history is then brought up to date (<see cref="HistoryRefresher"/>).
 /// </summary>
 public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions options, ILogger<RepositoryIndexer>? logger = null)
 {
@@ -18,6 +20,7 @@ public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions option
 
     private readonly ILogger log = (ILogger?)logger ?? NullLogger.Instance;
     private readonly ChunkerSelector chunker = new(options.Chunking);
+    private readonly HistoryRefresher history = new(options.History, logger);
 
     public IEmbedder Embedder => embedder;
 
@@ -96,6 +99,8 @@ public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions option
             removed++;
         }
 
+        await RefreshHistoryAsync(fullRoot, index, cancellationToken).ConfigureAwait(false);
+
         var skipped = new SkippedFiles(binary, tooLarge, selection.Ignored, selection.OutsideRoot);
         var report = new IndexReport(index.FileCount, index.ChunkCount, files.Count, removed, skipped, embeddedCount, bytesRead, clock.Elapsed);
         log.LogInformation("Indexed {Root}: {Files} files, {Chunks} chunks; {Changed} changed, {Removed} removed, {Skipped} skipped ({SkippedByReason}) in {Elapsed} ms",
@@ -127,6 +132,10 @@ public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions option
             }
         }
     }
+
+    /// <summary>Brings the index's history in line with the checkout at <paramref name="root"/> (no-op outside git).</summary>
+    public Task RefreshHistoryAsync(string root, CodeIndex index, CancellationToken cancellationToken) =>
+        history.RefreshAsync(Path.GetFullPath(root), index, cancellationToken);
 
     /// <summary>What the dense embedder sees for a chunk: where it lives and what it is called, then its text.</summary>
     public static string EmbeddingText(CodeChunk chunk) => $"{chunk.Path}\n{chunk.Symbol}\n{chunk.Text}";

@@ -1,3 +1,6 @@
+using RagService.History;
+using RagService.Search;
+
 namespace RagService.Repositories;
 
 /// <summary>Configuration section <c>Rag</c>.</summary>
@@ -15,4 +18,10 @@ public sealed class RagOptions
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     public long MaxFileBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Weights of the file-ranking signals (<see cref="RankingOptions"/> documents the defaults).</summary>
+    public RankingOptions Ranking { get; set; } = RankingOptions.Default;
+
+    /// <summary>How much git history is read per index (<see cref="HistoryOptions"/>).</summary>
+    public HistoryOptions History { get; set; } = HistoryOptions.Default;
 }

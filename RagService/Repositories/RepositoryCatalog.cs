@@ -149,6 +149,8 @@ public sealed class RepositoryCatalog(
         var files = await store.SyncAsync(stored.Id, indexer.Embedder.ModelId, entry.Index, cancellationToken);
         entry.Path = stored.Path;
         entry.Version = stored.Version;
+        // The history is not stored: one git log of the working tree rebuilds it (README, "History").
+        if (Directory.Exists(entry.Path)) await indexer.RefreshHistoryAsync(entry.Path, entry.Index, cancellationToken);
         // A run in progress elsewhere keeps this replica's last finished status; an index interrupted mid-run, or
         // stored by another embedding model, is refreshed before its next search.
         if (stored.Status.State != IndexState.Indexing || entry.Status.State == IndexState.NotIndexed)

@@ -9,6 +9,9 @@ public sealed class WorkspaceRoots(IEnumerable<string> roots)
 {
     private readonly List<string> fullRoots = roots.Where(r => !string.IsNullOrWhiteSpace(r)).Select(Canonical).ToList();
 
+    /// <summary>The roots, canonical (for messages that tell a caller where working trees may live).</summary>
+    public IReadOnlyList<string> All => fullRoots;
+
     /// <summary>The canonical path of <paramref name="path"/> when it lies under a root; throws otherwise.</summary>
     public string Authorize(string path)
     {

@@ -1,10 +1,12 @@
+using RagService.History;
 using RagService.Indexing;
 
 namespace RagService.Search;
 
 /// <summary>
 /// The searchable state of one repository: files with their content hashes, chunks, the BM25 index and the
-/// dense vector index. Files are replaced or removed as a whole, which is what incremental indexing needs.
+/// dense vector index, the file-level fields (<see cref="FileFields"/>) and, for a git checkout, its history.
+/// Files are replaced or removed as a whole, which is what incremental indexing needs.
 /// Safe for concurrent searches and updates (a reader/writer lock; updates are rare and short).
 /// </summary>
 public sealed class CodeIndex(IVectorIndex vectors)
@@ -13,11 +15,20 @@ public sealed class CodeIndex(IVectorIndex vectors)
     private readonly Dictionary<string, IndexedFile> files = new(StringComparer.Ordinal);
     private readonly Dictionary<long, CodeChunk> chunks = [];
     private readonly Bm25Index lexical = new();
+    private readonly FileFields fields = new();
+    private volatile IndexHistory? history;
     private long lastId;
 
     public CodeIndex() : this(new QuantizedVectorIndex()) { }
 
     public IVectorIndex Vectors => vectors;
+
+    /// <summary>The history the index was last refreshed with; null outside git (or with history off).</summary>
+    public IndexHistory? History
+    {
+        get => history;
+        set => history = value;
+    }
 
     public int FileCount => Read(() => files.Count);
 
@@ -51,6 +62,7 @@ public sealed class CodeIndex(IVectorIndex vectors)
                 InterlockedMax(chunk.Id);
             }
             files[path] = new IndexedFile(hash, fileChunks.Select(c => c.Id).ToArray());
+            fields.Put(path, fileChunks.Select(c => c.Chunk).ToList());
         });
     }
 
@@ -60,6 +72,7 @@ public sealed class CodeIndex(IVectorIndex vectors)
         Write(() =>
         {
             if (!files.Remove(path, out removed)) return;
+            fields.Remove(path);
             foreach (var id in removed.ChunkIds)
             {
                 chunks.Remove(id);
@@ -85,6 +98,13 @@ public sealed class CodeIndex(IVectorIndex vectors)
     /// <summary>The best <paramref name="limit"/> chunks by BM25 (under <paramref name="pathPrefix"/> when given), best first.</summary>
     public List<(long Id, double Score)> SearchLexical(IReadOnlyList<WeightedTerm> terms, int limit, string? pathPrefix = null) =>
         Read(() => lexical.Search(terms, limit, pathPrefix is null ? null : id => chunks.TryGetValue(id, out var c) && c.Path.StartsWith(pathPrefix, StringComparison.Ordinal)));
+
+    /// <summary>The best files by the file-level path field (one document per file).</summary>
+    public List<(string Path, double Score)> SearchPaths(IReadOnlyList<WeightedTerm> terms, int limit, Func<string, bool>? filter = null) =>
+        Read(() => fields.SearchPaths(terms, limit, filter));
+
+    /// <summary>The files that define an identifier or are named after it (case-insensitive).</summary>
+    public IReadOnlyList<string> Defining(string identifier) => Read(() => fields.Defining(identifier).ToList());
 
     private void InterlockedMax(long id)
     {

@@ -5,10 +5,13 @@ namespace RagService.Search;
 /// <summary>
 /// Hybrid search over a <see cref="CodeIndex"/>: BM25 candidates and dense candidates (each retriever's best
 /// <see cref="CandidatePool"/>), fused by <see cref="RelativeScoreFusion"/>; the best k chunks are the hits and the
-/// fused candidates, aggregated per file by <see cref="FileRanker"/>, give the file ranking.
+/// fused candidates, aggregated per file by <see cref="FileRanker"/> and combined with the file-level signals by
+/// <see cref="FileFusion"/>, give the file ranking.
 /// </summary>
-public sealed class HybridSearcher(IEmbedder embedder)
+public sealed class HybridSearcher(IEmbedder embedder, RankingOptions? ranking = null)
 {
+    private readonly RankingOptions ranking = ranking ?? RankingOptions.Default;
+
     /// <summary>Candidates taken from each retriever, at least; a larger pool gives the file ranking more evidence.</summary>
     public const int CandidatePool = 200;
 
@@ -18,10 +21,11 @@ public sealed class HybridSearcher(IEmbedder embedder)
         var pool = Math.Max(CandidatePool, request.K * 4);
         var prefix = NormalisePrefix(request.PathPrefix);
 
+        var terms = QueryAnalyzer.Analyze(request.Query);
         var lexical = new Dictionary<long, double>();
         if (request.Alpha < 1f)
         {
-            foreach (var (id, score) in index.SearchLexical(QueryAnalyzer.Analyze(request.Query), pool, prefix)) lexical[id] = score;
+            foreach (var (id, score) in index.SearchLexical(terms, pool, prefix)) lexical[id] = score;
         }
 
         var dense = new Dictionary<long, double>();
@@ -50,7 +54,8 @@ public sealed class HybridSearcher(IEmbedder embedder)
             .Select(r => new SearchHit(r.Score.Id, r.Chunk.Path, r.Chunk.StartLine, r.Chunk.EndLine, r.Chunk.Symbol, r.Chunk.Language, r.Chunk.Text,
                 double.IsNaN(r.Score.Dense) ? 0 : r.Score.Dense, r.Score.Lexical, r.Score.Score))
             .ToList();
-        var files = FileRanker.Rank(resolved.Select(r => (r.Chunk.Path, r.Score.Score))).Take(request.K).ToList();
+        var content = FileRanker.Rank(resolved.Select(r => (r.Chunk.Path, r.Score.Score)));
+        var files = FileFusion.Rank(content, new FileQuery(terms, QueryAnalyzer.Identifiers(request.Query), prefix), index, ranking).Take(request.K).ToList();
         return new SearchResponse(hits, files);
     }
 

@@ -50,4 +50,42 @@ public static class QueryAnalyzer
         }
         return weights.Select(pair => new WeightedTerm(pair.Key, pair.Value)).ToList();
     }
+
+    /// <summary>
+    /// The identifiers a request names: words that can only be code (<c>SharedDataMiddleware</c>, <c>getUser</c>,
+    /// <c>shared_data</c>, <c>parse()</c>), at least four characters. Plain words and all-capital acronyms are not identifiers.
+    /// </summary>
+    public static List<string> Identifiers(string query)
+    {
+        var found = new List<string>();
+        var start = -1;
+        for (var i = 0; i <= query.Length; i++)
+        {
+            var isWordChar = i < query.Length && (char.IsLetterOrDigit(query[i]) || query[i] == '_');
+            if (isWordChar)
+            {
+                if (start < 0) start = i;
+                continue;
+            }
+            if (start < 0) continue;
+            var word = query[start..i].Trim('_');
+            var called = i + 1 < query.Length && query[i] == '(' && query[i + 1] == ')';
+            if (word.Length >= 4 && word.Length <= CodeTokenizer.MaxTokenLength && char.IsLetter(word[0]) && (called || LooksLikeCode(word)) && !found.Contains(word))
+                found.Add(word);
+            start = -1;
+        }
+        return found;
+    }
+
+    private static bool LooksLikeCode(string word)
+    {
+        if (word.Contains('_')) return true;
+        for (var i = 1; i < word.Length; i++)
+        {
+            // camelCase / PascalCase inner capital; "HTTPServer" (capital run, then lower) also counts.
+            if (char.IsUpper(word[i]) && char.IsLower(word[i - 1])) return true;
+            if (char.IsLower(word[i]) && i >= 2 && char.IsUpper(word[i - 1]) && char.IsUpper(word[i - 2])) return true;
+        }
+        return false;
+    }
 }

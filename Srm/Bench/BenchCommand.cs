@@ -43,6 +43,12 @@ public static class BenchCommand
 
             var single = await RunPhaseAsync("single", 1, options, (id, random, ct) => SingleAsync(client, repo, id, random, options, ct));
             Console.WriteLine(single.Format());
+            if (options.Database is { } database)
+            {
+                var anchor = await PgbenchAnchor.RunAsync(database, options, repo + "-pgbench", CancellationToken.None);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"pgbench    {anchor,9:F0} reserve+release/s (same statements, {options.Clients} clients, prepared)  ratio Srm/pgbench {single.CallsPerSecond / anchor:F2}"));
+            }
 
             if (options.BatchSize > 0)
             {

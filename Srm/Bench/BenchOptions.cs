@@ -4,12 +4,13 @@ namespace Srm.Bench;
 
 /// <summary>
 /// Arguments of <c>bench</c>: <c>--url http://127.0.0.1:PORT [--clients 32] [--seconds 20] [--symbols 1000]
-/// [--batch 10] [--ttl 60]</c>. <c>--batch 0</c> skips the batch phase.
+/// [--batch 10] [--ttl 60] [--db CONNECTION_STRING]</c>. <c>--batch 0</c> skips the batch phase; <c>--db</c> (the
+/// Srm's database) runs pgbench after the single phase as its anchor.
 /// </summary>
-public sealed record BenchOptions(Uri Url, int Clients, int Seconds, int Symbols, int BatchSize, int TtlSeconds)
+public sealed record BenchOptions(Uri Url, int Clients, int Seconds, int Symbols, int BatchSize, int TtlSeconds, string? Database)
 {
     public const string Usage =
-        "usage: Srm bench --url http://127.0.0.1:PORT [--clients 32] [--seconds 20] [--symbols 1000] [--batch 10] [--ttl 60]";
+        "usage: Srm bench --url http://127.0.0.1:PORT [--clients 32] [--seconds 20] [--symbols 1000] [--batch 10] [--ttl 60] [--db \"Host=..;Port=..;Username=..;Database=srmdb\"]";
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with the usage on bad input.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -25,7 +26,7 @@ public sealed record BenchOptions(Uri Url, int Clients, int Seconds, int Symbols
             values[args[i][2..]] = args[i + 1];
         }
 
-        var unknown = values.Keys.Except(["url", "clients", "seconds", "symbols", "batch", "ttl"]).ToList();
+        var unknown = values.Keys.Except(["url", "clients", "seconds", "symbols", "batch", "ttl", "db"]).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", unknown.Select(u => "--" + u))}.\n{Usage}");
@@ -43,7 +44,8 @@ public sealed record BenchOptions(Uri Url, int Clients, int Seconds, int Symbols
             Number(values, "seconds", 20, min: 1, max: 3600),
             Number(values, "symbols", 1000, min: Math.Max(1, batch), max: 10_000_000),
             batch,
-            Number(values, "ttl", 60, min: 1, max: 86_400));
+            Number(values, "ttl", 60, min: 1, max: 86_400),
+            values.GetValueOrDefault("db"));
     }
 
     private static int Number(Dictionary<string, string> values, string name, int fallback, int min, int max)

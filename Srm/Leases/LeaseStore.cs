@@ -22,7 +22,7 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
     // are later than anything the previous holder committed: a taken-over lease is granted no earlier than the
     // old one ended, and carries a larger id even if this statement drew its VALUES id before waiting.
     // (The VALUES id is used only when the symbol has no row; unused ids leave gaps, which is fine.)
-    private const string ReserveSql = """
+    internal const string ReserveSql = """
         INSERT INTO leases AS l (lease_id, repo, branch, fq_name, kind, file_path, plan_id, acquired_at, expires_at)
         SELECT nextval('lease_ids'), i.repo, i.branch, i.fq_name, i.kind, i.file_path, $1,
                clock_timestamp(), clock_timestamp() + make_interval(secs => $2)
@@ -59,7 +59,7 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         RETURNING expires_at
         """;
 
-    private const string ReleaseSql = """
+    internal const string ReleaseSql = """
         UPDATE leases SET released_at = clock_timestamp(), expires_at = least(expires_at, clock_timestamp())
         WHERE lease_id = $1 AND released_at IS NULL AND expires_at > clock_timestamp()
         """;

@@ -20,7 +20,6 @@ public sealed class ReviewFlowBrowserTests(PostgresFixture postgres) : IClassFix
     public async Task A_plan_is_reviewed_edited_and_approved_on_the_page_and_another_request_is_cancelled()
     {
         await using var system = await ReviewFlowSystem.StartAsync(postgres, "review_flow");
-        await system.IndexAsync();
         var harness = system.Orchestrator;
         Directory.CreateDirectory(Screenshots);
 
@@ -36,9 +35,16 @@ public sealed class ReviewFlowBrowserTests(PostgresFixture postgres) : IClassFix
         page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add($"{message.Text} ({message.Location})"); };
         await page.GotoAsync(harness.Address.ToString());
 
-        // Submit from the page; review is asked for by default.
+        // A path outside the workspace roots is refused as soon as it is typed, naming the roots and the setting.
+        await page.FillAsync("#repo", "/etc");
+        await page.PressAsync("#repo", "Tab");
+        await Assertions.Expect(page.Locator("#repo-status")).ToContainTextAsync("outside the workspace roots");
+        await Assertions.Expect(page.Locator("#repo-status")).ToContainTextAsync("Rag:WorkspaceRoots");
+
+        // Submit from the page a repository never indexed; the branch defaults to the repository's; review is asked for by default.
         await page.FillAsync("#repo", system.Repository);
-        await page.FillAsync("#branch", "main");
+        await page.PressAsync("#repo", "Tab");
+        await Assertions.Expect(page.Locator("#branch")).ToHaveValueAsync(ReviewFlowSystem.Branch);
         await page.FillAsync("#description", "add greet() to the shop app and call it from main");
         await page.FillAsync("#requester", "reviewer");
         Assert.True(await page.IsCheckedAsync("#review"));
@@ -48,7 +54,9 @@ public sealed class ReviewFlowBrowserTests(PostgresFixture postgres) : IClassFix
         var id = (await page.Locator("#detail-id").TextContentAsync())!;
         Assert.EndsWith($"/requests/{id}", page.Url);
 
-        // Planned live: the plan waits in plan_review with its steps, symbols, leases and reasons.
+        // Indexed at the door (first on the timeline), then planned live: the plan waits in plan_review with its steps,
+        // symbols, leases and reasons.
+        await Assertions.Expect(page.Locator("#timeline tr").First).ToContainTextAsync($"indexed {system.Repository}@{ReviewFlowSystem.Branch}");
         await Assertions.Expect(page.Locator("#detail-stage")).ToHaveAttributeAsync("data-stage", "plan_review");
         await Assertions.Expect(page.Locator("#timeline")).ToContainTextAsync("waiting for review");
         var steps = page.Locator("#plan-steps .plan-step");
@@ -86,7 +94,7 @@ public sealed class ReviewFlowBrowserTests(PostgresFixture postgres) : IClassFix
 
         // Another request (an API client that does not ask for review) goes straight to code_phase; cancel it on its page.
         using var submitted = await harness.Http.PostAsJsonAsync("/api/change-requests",
-            new { repo = system.Repository, branch = "main", description = "add record_refund() to the order book", requester = "api-client" });
+            new { repo = system.Repository, branch = ReviewFlowSystem.Branch, description = "add record_refund() to the order book", requester = "api-client" });
         var other = JsonDocument.Parse(await submitted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
         var coding = await harness.WaitForStageAsync(other, Stage.CodePhase);
         Assert.NotEmpty(harness.Srm.LeasesOf(coding.PlanId!));

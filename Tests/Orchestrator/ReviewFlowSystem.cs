@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Contracts.Rag;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using RequestPlanner.Worker;
 using ServiceDefaults;
@@ -28,7 +27,10 @@ public sealed class ReviewFlowSystem : IAsyncDisposable
     public KestrelTestHost Planner { get; }
     public string Workspace { get; }
 
-    /// <summary>A git working tree (branch main, one commit) under the workspace root; never indexed.</summary>
+    /// <summary>The repository's only branch: not "main", so the page's default must come from the repository.</summary>
+    public const string Branch = "trunk";
+
+    /// <summary>A git working tree (branch <see cref="Branch"/>, one commit) under the workspace root; never indexed.</summary>
     public string Repository { get; }
 
     public static async Task<ReviewFlowSystem> StartAsync(PostgresFixture postgres, string name, IDictionary<string, string?>? orchestratorSettings = null)
@@ -64,14 +66,6 @@ public sealed class ReviewFlowSystem : IAsyncDisposable
         return new ReviewFlowSystem(orchestrator, rag, planner, workspace, repository);
     }
 
-    /// <summary>Indexes the repository by hand (as before indexing on demand).</summary>
-    public async Task IndexAsync()
-    {
-        var status = await new Contracts.Rag.Rag.RagClient(Rag.CreateChannel()).IndexRepositoryAsync(
-            new IndexRepositoryRequest { Repo = Repository, Branch = "main", Path = Repository }, deadline: DateTime.UtcNow.AddSeconds(60)).ResponseAsync;
-        if (status.State != IndexStatus.Types.State.Ready) throw new InvalidOperationException($"Indexing failed: {status.Error}");
-    }
-
     private static void WriteRepository(string root)
     {
         Directory.CreateDirectory(Path.Combine(root, "app"));
@@ -80,7 +74,7 @@ public sealed class ReviewFlowSystem : IAsyncDisposable
         File.WriteAllText(Path.Combine(root, "app", "orders.py"),
             "class OrderBook:\n    def __init__(self):\n        self.orders = []\n\n    def add_order(self, order):\n        self.orders.append(order)\n        return len(self.orders)\n");
         File.WriteAllText(Path.Combine(root, "README.md"), "# Shop\n\nA tiny shop app the review flow plans against.\n");
-        Git(root, "init", "-q", "-b", "main");
+        Git(root, "init", "-q", "-b", Branch);
         Git(root, "add", ".");
         Git(root, "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "shop");
     }
