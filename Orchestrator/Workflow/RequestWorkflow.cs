@@ -171,7 +171,7 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
                 }
                 if (state.Stage == Stage.PlanPhase)
                 {
-                    var waitUntil = time.GetUtcNow() + options.BackoffFor(state.Attempts);
+                    var waitUntil = ResubmitTime(plan, state.Attempts);
                     builder.State = state with
                     {
                         PlanId = NullIfEmpty(plan.Id) ?? state.PlanId, ResubmitAt = waitUntil,
@@ -191,6 +191,21 @@ public sealed class RequestWorkflow(WorkflowOptions options, TimeProvider time)
                 builder.Fire(Trigger.PlanFail, $"plan {plan.Id} failed: {reasons}");
                 return;
         }
+    }
+
+    /// <summary>
+    /// When every conflicting lease names its expiry, the request waits for the last one to end (an observed
+    /// release wakes it earlier): re-planning before then would only be blocked again. Otherwise, capped
+    /// exponential back-off.
+    /// </summary>
+    private DateTimeOffset ResubmitTime(Plan plan, int attempts)
+    {
+        var now = time.GetUtcNow();
+        if (plan.Conflicts.Count == 0 || plan.Conflicts.Any(c => c.ExpiresAt is null)) return now + options.BackoffFor(attempts);
+        var ended = plan.Conflicts.Max(c => c.ExpiresAt.ToDateTimeOffset()) + options.LeaseExpiryMargin;
+        if (ended <= now) return now + options.BackoffFor(attempts); // expired already: a clock apart from Srm's, or renewed since
+        var latest = now + options.MaxResubmitBackoff;
+        return ended < latest ? ended : latest;
     }
 
     /// <summary>Moves the request to code_phase with <paramref name="plan"/>'s steps as tasks, published on code.task.out.</summary>

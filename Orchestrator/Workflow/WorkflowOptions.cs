@@ -11,7 +11,11 @@ public sealed class WorkflowOptions
     /// <summary>Back-off before resubmitting a BLOCKED request; doubles with every attempt.</summary>
     public TimeSpan ResubmitBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Longest wait before a BLOCKED request is submitted again, whether it waits for a back-off or for leases to expire.</summary>
     public TimeSpan MaxResubmitBackoff { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Waited past a conflicting lease's expiry, so Srm has surely let it go.</summary>
+    public TimeSpan LeaseExpiryMargin { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A non-terminal request with no transition for this long counts as stalled (metric).</summary>
     public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(10);

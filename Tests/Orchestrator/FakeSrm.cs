@@ -41,11 +41,16 @@ public sealed class FakeSrm : IAsyncDisposable
     public IReadOnlyList<Lease> LeasesOf(string planId) => [.. leases.Values.Where(l => l.PlanId == planId).OrderBy(l => l.LeaseId)];
 
     /// <summary>Grants leases as a planner would have; returns their ids.</summary>
-    public IReadOnlyList<long> Grant(string planId, params string[] fqNames)
+    public IReadOnlyList<long> Grant(string planId, params string[] fqNames) => [.. Reserve(Request(planId, fqNames)).Leases.Select(l => l.LeaseId)];
+
+    /// <summary>Reserves as a planner would; returns the conflicts (none when granted).</summary>
+    public IReadOnlyList<Conflict> TryReserve(string planId, params string[] fqNames) => [.. Reserve(Request(planId, fqNames)).Conflicts];
+
+    private static ReserveBatchRequest Request(string planId, string[] fqNames)
     {
         var request = new ReserveBatchRequest { PlanId = planId, TtlSec = 600 };
         request.Items.AddRange(fqNames.Select(n => new SymbolRef { Repo = "repo", Branch = "main", FqName = n, Kind = "function", FilePath = "src/app.cs" }));
-        return [.. Reserve(request).Leases.Select(l => l.LeaseId)];
+        return request;
     }
 
     public static async Task<FakeSrm> StartAsync()

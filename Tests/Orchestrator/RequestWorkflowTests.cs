@@ -1,6 +1,7 @@
 using Contracts;
 using Contracts.Core;
 using Orchestrator.Workflow;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using static Tests.Orchestrator.WorkflowMessages;
 
 namespace Tests.Orchestrator;
@@ -171,6 +172,23 @@ public sealed class RequestWorkflowTests
         // The second back-off doubles.
         var blockedAgain = workflow.Decide(resubmitted.State, BlockedPlan(Id, "plan-holder"), Source());
         Assert.Equal(clock.GetUtcNow() + TimeSpan.FromSeconds(20), blockedAgain.State!.ResubmitAt);
+    }
+
+    [Fact]
+    public void A_blocked_plan_whose_conflicts_name_their_expiry_waits_for_the_last_to_end_at_most_the_longest_back_off()
+    {
+        var plan = BlockedPlan(Id, "plan-holder");
+        plan.Conflicts[0].ExpiresAt = Timestamp.FromDateTimeOffset(Start + TimeSpan.FromSeconds(30));
+        plan.Conflicts.Add(new SymbolConflict { FqName = "App.Other", HolderPlanId = "plan-holder", ExpiresAt = Timestamp.FromDateTimeOffset(Start + TimeSpan.FromSeconds(45)) });
+
+        var blocked = workflow.Decide(StateAt(Stage.PlanPhase), plan, Source());
+        Assert.Equal(Start + TimeSpan.FromSeconds(45) + options.LeaseExpiryMargin, blocked.State!.ResubmitAt);
+
+        plan.Conflicts[1].ExpiresAt = Timestamp.FromDateTimeOffset(Start + TimeSpan.FromHours(5));
+        Assert.Equal(Start + options.MaxResubmitBackoff, workflow.Decide(StateAt(Stage.PlanPhase), plan, Source()).State!.ResubmitAt);
+
+        plan.Conflicts[1].ExpiresAt = null; // one end unknown: back-off
+        Assert.Equal(Start + TimeSpan.FromSeconds(10), workflow.Decide(StateAt(Stage.PlanPhase), plan, Source()).State!.ResubmitAt);
     }
 
     [Fact]
