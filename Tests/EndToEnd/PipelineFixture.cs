@@ -102,13 +102,10 @@ public sealed class PipelineFixture : IAsyncLifetime
         return Convert.ToInt32(resource.Snapshot.Properties.First(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private Task<IndexStatus> IndexAsync(string branch) =>
-        Rag.IndexRepositoryAsync(new IndexRepositoryRequest { Repo = Repository, Branch = branch, Path = Repository }, deadline: DateTime.UtcNow + TimeSpan.FromMinutes(2)).ResponseAsync;
-
-    /// <summary>Indexes the sample repository as <paramref name="branch"/> (leases are per branch), then submits over HTTP.</summary>
+    /// <summary>Gives the sample repository <paramref name="branch"/> (leases are per branch), then submits over HTTP.</summary>
     public async Task<string> SubmitAsync(string branch, string description)
     {
-        await IndexAsync(branch);
+        SampleRepository.AddBranch(Repository, branch);
         using var response = await Orchestrator.PostAsJsonAsync("/api/change-requests",
             new { repo = Repository, branch, description, requester = "e2e" });
         var body = await response.Content.ReadAsStringAsync();

@@ -51,6 +51,9 @@ public static class SampleRepository
         return root;
     }
 
+    /// <summary>Adds <paramref name="branch"/> at the current commit: the front door refuses branches a working tree lacks.</summary>
+    public static void AddBranch(string root, string branch) => Git(root, "branch", "-f", branch);
+
     private static void Write(string root, string relative, string text)
     {
         var path = Path.Combine(root, relative);

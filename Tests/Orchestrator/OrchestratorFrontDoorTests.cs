@@ -261,7 +261,7 @@ public sealed class OrchestratorFrontDoorTests(PostgresFixture postgres) : IClas
             Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
         var state = await harness.WaitForStageAsync(id, Stage.CodePhase);
         Assert.Equal(harness.Srm.LeasesOf(plan.Id).Select(l => l.LeaseId.ToString(CultureInfo.InvariantCulture)), state.Plan!.ReservedLeaseIds);
-        var bundle = TaskBundle.Parser.ParseFrom(harness.ReadTopic(Topics.CodeTaskOut, id).Single().Message.Value);
+        var bundle = TaskBundle.Parser.ParseFrom((await harness.WaitForTopicAsync(Topics.CodeTaskOut, id)).Single().Message.Value);
         Assert.Equal(["src/greet.cs"], bundle.Tasks.Select(t => t.Step.Path));
         using (var late = await harness.Http.PostAsync($"/api/change-requests/{id}/reject", null))
             Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);

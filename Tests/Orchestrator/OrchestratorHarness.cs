@@ -193,7 +193,7 @@ public sealed class OrchestratorHarness : IAsyncDisposable
     }
 
     /// <summary>Every record on <paramref name="topic"/> (all partitions) whose key is <paramref name="key"/> (null: all).</summary>
-    public List<ConsumeResult<string, byte[]>> ReadTopic(string topic, string? key = null, TimeSpan? settle = null)
+    public List<ConsumeResult<string, byte[]>> ReadTopic(string topic, string? key = null)
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
@@ -212,6 +212,19 @@ public sealed class OrchestratorHarness : IAsyncDisposable
             if (key is null || record.Message.Key == key) records.Add(record);
         }
         return records;
+    }
+
+    /// <summary>The records of <paramref name="key"/> on <paramref name="topic"/> once at least <paramref name="count"/> are
+    /// there: the outbox relay publishes after the stage change commits, so a stage seen is not yet a message sent.</summary>
+    public async Task<List<ConsumeResult<string, byte[]>>> WaitForTopicAsync(string topic, string key, int count = 1)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var records = ReadTopic(topic, key);
+            if (records.Count >= count || DateTime.UtcNow > deadline) return records;
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
     }
 
     public static string? Header(ConsumeResult<string, byte[]> record, string name) =>
