@@ -50,19 +50,7 @@ public sealed class ReviewFlowSystem : IAsyncDisposable
         {
             builder.AddServiceDefaults();
             builder.AddRequestPlanner();
-        }, app => app.MapDefaultEndpoints(), new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:kafka"] = orchestrator.Kafka.BootstrapServers,
-            ["services:srm:http:0"] = orchestrator.Srm.Url,
-            ["services:ragservice:http:0"] = rag.Address.ToString(),
-            ["OpenAI:Endpoint"] = "",
-            ["OpenAI:ApiKey"] = "",
-            ["Planner:LeaseTtlSeconds"] = "600",
-            ["Planner:Consumer:MaxRetries"] = "1",
-            ["Planner:Consumer:RetryDelay"] = "00:00:00.050",
-            ["Planner:Consumer:SessionTimeoutMs"] = "3000",
-            ["Planner:Consumer:HeartbeatIntervalMs"] = "300",
-        });
+        }, app => app.MapDefaultEndpoints(), Tests.Planner.PlannerTestKit.OfflinePlannerSettings(orchestrator.Kafka.BootstrapServers, orchestrator.Srm.Url, rag.Address.ToString()));
         return new ReviewFlowSystem(orchestrator, rag, planner, workspace, repository);
     }
 

@@ -68,19 +68,7 @@ public sealed class PlannerIntegrationFixture : IAsyncLifetime
         {
             builder.AddServiceDefaults();
             builder.AddRequestPlanner();
-        }, app => app.MapDefaultEndpoints(), new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:kafka"] = Kafka.BootstrapServers,
-            ["services:srm:http:0"] = Srm.Address.ToString(),
-            ["services:ragservice:http:0"] = Rag.Address.ToString(),
-            ["OpenAI:Endpoint"] = "",
-            ["OpenAI:ApiKey"] = "",
-            ["Planner:LeaseTtlSeconds"] = "600",
-            ["Planner:Consumer:MaxRetries"] = "1",
-            ["Planner:Consumer:RetryDelay"] = "00:00:00.050",
-            ["Planner:Consumer:SessionTimeoutMs"] = "3000",
-            ["Planner:Consumer:HeartbeatIntervalMs"] = "300",
-        });
+        }, app => app.MapDefaultEndpoints(), PlannerTestKit.OfflinePlannerSettings(Kafka.BootstrapServers, Srm.Address.ToString(), Rag.Address.ToString()));
     }
 
     public async Task DisposeAsync()
