@@ -21,33 +21,10 @@ public sealed class CommitListener(
     /// <summary>How long to wait for a notification before checking that the connection still answers.</summary>
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(15);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ListenAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning("Listening for the other Orchestrator replicas' commits failed: {Error}; reconnecting in {Delay} (event streams poll meanwhile)",
-                    ex.Message, options.Value.ReconnectDelay);
-                try
-                {
-                    await Task.Delay(options.Value.ReconnectDelay, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => DedicatedConnection.KeepAsync(ListenAsync,
+        ex => logger.LogWarning("Listening for the other Orchestrator replicas' commits failed: {Error}; reconnecting in {Delay} (event streams poll meanwhile)",
+            ex.Message, options.Value.ReconnectDelay),
+        options.Value.ReconnectDelay, time, stoppingToken);
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {

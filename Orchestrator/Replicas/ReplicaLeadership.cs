@@ -77,33 +77,10 @@ public sealed class ReplicaLeadership(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await LeadAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning("Orchestrator leadership connection failed: {Error}; trying again in {Delay}. Check that Postgres is reachable.",
-                    ex.Message, options.Value.ReconnectDelay);
-                try
-                {
-                    await Task.Delay(options.Value.ReconnectDelay, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => DedicatedConnection.KeepAsync(LeadAsync,
+        ex => logger.LogWarning("Orchestrator leadership connection failed: {Error}; trying again in {Delay}. Check that Postgres is reachable.",
+            ex.Message, options.Value.ReconnectDelay),
+        options.Value.ReconnectDelay, time, stoppingToken);
 
     /// <summary>Waits for the lock, then holds it while the connection answers; always leaves the term ended.</summary>
     private async Task LeadAsync(CancellationToken stoppingToken)
@@ -114,8 +91,7 @@ public sealed class ReplicaLeadership(
 
         // Not disposed: workers may still link to its token after the term ended.
         var lost = new CancellationTokenSource();
-        var current = Volatile.Read(ref term);
-        current.TrySetResult(lost.Token);
+        Volatile.Read(ref term).TrySetResult(lost.Token);
         logger.LogInformation("This replica leads the Orchestrator's background workers (outbox relay, lease releases, resubmissions)");
         try
         {
