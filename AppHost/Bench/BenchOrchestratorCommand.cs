@@ -51,6 +51,9 @@ public static class BenchOrchestratorCommand
                 .WithEnvironment("DOTNET_ENVIRONMENT", "Production")
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
                 .WithEnvironment("Logging__LogLevel__Default", "Warning")
+                // The dev broker (librdkafka's mock cluster) holds an empty fetch for all of fetch.wait.max.ms instead of answering
+                // when a record arrives, as a real broker does; on it, each hop would wait half of that on average.
+                .WithEnvironment("Orchestrator__Kafka__FetchWaitMaxMs", "5")
                 // No Srm in this bench: lease releases are retried in the background and do not affect the figures.
                 .WithEnvironment("services__srm__http__0", "http://127.0.0.1:9")
                 .WithEnvironment("Orchestrator__LeaseRelease__RetryDelay", "00:01:00")
