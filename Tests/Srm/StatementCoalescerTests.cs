@@ -3,135 +3,104 @@ using Srm.Leases;
 
 namespace Tests.Srm;
 
-/// <summary>Group commit without a database: what shares a statement, what waits for the next, what fails alone.</summary>
+/// <summary>
+/// Group commit without a database: what shares a statement, what waits for the next, what fails alone. One lane; its
+/// first statement is held until the test has queued the requests under study, so they all meet in the queue.
+/// </summary>
 public sealed class StatementCoalescerTests
 {
     [Fact]
     public async Task Requests_queued_behind_a_running_statement_share_the_next_one_and_equal_keys_never_share()
     {
-        var statements = new ConcurrentQueue<string[]>();
-        var firstRunning = new TaskCompletionSource();
-        var releaseFirst = new TaskCompletionSource();
-        await using var coalescer = new StatementCoalescer<string, string, string>(lanes: 1, maxBatch: 64, key => key[..1],
-            async (requests, _) =>
-            {
-                statements.Enqueue([.. requests]);
-                if (requests.Contains("x0"))
-                {
-                    firstRunning.SetResult();
-                    await releaseFirst.Task;
-                }
-
-                return [.. requests.Select(r => r.ToUpperInvariant())];
-            });
-
-        var first = coalescer.RunAsync("x0", CancellationToken.None);
-        await firstRunning.Task;
+        var statements = new Statements<string>("x0", r => r.ToUpperInvariant());
         // Keys are the first letter: a1 and a2 must not share a statement, nor b1 and b2.
-        string[] queued = ["a1", "b1", "c1", "a2", "b2"];
-        var results = queued.Select(r => coalescer.RunAsync(r, CancellationToken.None)).ToList();
-        releaseFirst.SetResult();
+        await using var coalescer = new StatementCoalescer<string, char, string>(lanes: 1, maxBatch: 64, r => r[0], statements.RunAsync);
 
-        Assert.Equal("X0", await first);
+        var results = await statements.QueueBehindBlockerAsync(coalescer, ["a1", "b1", "c1", "a2", "b2"]);
+
         Assert.Equal(["A1", "B1", "C1", "A2", "B2"], await Task.WhenAll(results));
-        Assert.Equal([["x0"], ["a1", "b1", "c1"], ["a2", "b2"]], statements.ToArray());
+        Assert.Equal([["x0"], ["a1", "b1", "c1"], ["a2", "b2"]], statements.Seen.ToArray());
     }
 
     [Fact]
     public async Task A_failing_statement_is_retried_request_by_request_so_only_the_bad_request_fails()
     {
-        var statements = new ConcurrentQueue<string[]>();
-        var firstRunning = new TaskCompletionSource();
-        var releaseFirst = new TaskCompletionSource();
-        await using var coalescer = new StatementCoalescer<string, string, string>(lanes: 1, maxBatch: 64, key => key,
-            async (requests, _) =>
-            {
-                statements.Enqueue([.. requests]);
-                if (requests.Contains("block"))
-                {
-                    firstRunning.SetResult();
-                    await releaseFirst.Task;
-                }
+        var statements = new Statements<string>("block", r => r == "bad" ? throw new InvalidOperationException("bad request") : r);
+        await using var coalescer = new StatementCoalescer<string, string, string>(lanes: 1, maxBatch: 64, r => r, statements.RunAsync);
 
-                return requests.Contains("bad") ? throw new InvalidOperationException("bad request") : [.. requests];
-            });
+        var results = await statements.QueueBehindBlockerAsync(coalescer, ["good", "bad"]);
 
-        var blocker = coalescer.RunAsync("block", CancellationToken.None);
-        await firstRunning.Task;
-        var good = coalescer.RunAsync("good", CancellationToken.None);
-        var bad = coalescer.RunAsync("bad", CancellationToken.None);
-        releaseFirst.SetResult();
-
-        await blocker;
-        Assert.Equal("good", await good);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
+        Assert.Equal("good", await results[0]);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => results[1]);
         Assert.Equal("bad request", error.Message);
-        Assert.Equal([["block"], ["good", "bad"], ["good"], ["bad"]], statements.ToArray());
+        Assert.Equal([["block"], ["good", "bad"], ["good"], ["bad"]], statements.Seen.ToArray());
     }
 
     [Fact]
     public async Task A_caller_that_gave_up_while_queued_is_never_executed()
     {
-        var executed = new ConcurrentQueue<string>();
-        var firstRunning = new TaskCompletionSource();
-        var releaseFirst = new TaskCompletionSource();
-        await using var coalescer = new StatementCoalescer<string, string, string>(lanes: 1, maxBatch: 64, key => key,
-            async (requests, _) =>
-            {
-                foreach (var request in requests)
-                {
-                    executed.Enqueue(request);
-                }
-
-                if (requests.Contains("block"))
-                {
-                    firstRunning.SetResult();
-                    await releaseFirst.Task;
-                }
-
-                return [.. requests];
-            });
-
-        var blocker = coalescer.RunAsync("block", CancellationToken.None);
-        await firstRunning.Task;
+        var statements = new Statements<string>("block", r => r);
+        await using var coalescer = new StatementCoalescer<string, string, string>(lanes: 1, maxBatch: 64, r => r, statements.RunAsync);
         using var giveUp = new CancellationTokenSource();
-        var abandoned = coalescer.RunAsync("abandoned", giveUp.Token);
-        await giveUp.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
-        var kept = coalescer.RunAsync("kept", CancellationToken.None);
-        releaseFirst.SetResult();
 
-        await blocker;
-        Assert.Equal("kept", await kept);
-        Assert.Equal(["block", "kept"], executed.ToArray());
+        var results = await statements.QueueBehindBlockerAsync(coalescer, ["abandoned", "kept"], async queued =>
+        {
+            await giveUp.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued[0]);
+        }, giveUp.Token);
+
+        Assert.Equal("kept", await results[1]);
+        Assert.Equal([["block"], ["kept"]], statements.Seen.ToArray());
     }
 
     [Fact]
     public async Task No_statement_holds_more_than_the_batch_limit()
     {
-        var sizes = new ConcurrentQueue<int>();
-        var firstRunning = new TaskCompletionSource();
-        var releaseFirst = new TaskCompletionSource();
-        await using var coalescer = new StatementCoalescer<int, int, int>(lanes: 1, maxBatch: 4, key => key,
-            async (requests, _) =>
+        var statements = new Statements<int>(-1, r => r);
+        await using var coalescer = new StatementCoalescer<int, int, int>(lanes: 1, maxBatch: 4, r => r, statements.RunAsync);
+
+        var results = await statements.QueueBehindBlockerAsync(coalescer, [.. Enumerable.Range(0, 10)]);
+
+        Assert.Equal(Enumerable.Range(0, 10), await Task.WhenAll(results));
+        Assert.Equal([1, 4, 4, 2], statements.Seen.Select(s => s.Length));
+    }
+
+    /// <summary>A fake statement: records what each one held and answers each request; the one with the blocker waits.</summary>
+    private sealed class Statements<T>(T blocker, Func<T, T> answer) where T : notnull
+    {
+        private readonly TaskCompletionSource blockerRunning = new();
+        private readonly TaskCompletionSource release = new();
+
+        public ConcurrentQueue<T[]> Seen { get; } = new();
+
+        public async Task<IReadOnlyList<T>> RunAsync(IReadOnlyList<T> requests, CancellationToken cancellationToken)
+        {
+            Seen.Enqueue([.. requests]);
+            if (requests.Contains(blocker))
             {
-                sizes.Enqueue(requests.Count);
-                if (requests.Contains(-1))
-                {
-                    firstRunning.SetResult();
-                    await releaseFirst.Task;
-                }
+                blockerRunning.SetResult();
+                await release.Task;
+            }
 
-                return [.. requests];
-            });
+            return [.. requests.Select(answer)];
+        }
 
-        var blocker = coalescer.RunAsync(-1, CancellationToken.None);
-        await firstRunning.Task;
-        var queued = Enumerable.Range(0, 10).Select(i => coalescer.RunAsync(i, CancellationToken.None)).ToList();
-        releaseFirst.SetResult();
+        /// <summary>Runs the blocker, queues <paramref name="requests"/> behind it (then <paramref name="meanwhile"/>), lets it finish.</summary>
+        public async Task<List<Task<T>>> QueueBehindBlockerAsync<TKey>(
+            StatementCoalescer<T, TKey, T> coalescer, T[] requests, Func<List<Task<T>>, Task>? meanwhile = null,
+            CancellationToken firstRequestToken = default) where TKey : notnull
+        {
+            var blocked = coalescer.RunAsync(blocker, CancellationToken.None);
+            await blockerRunning.Task;
+            var queued = requests.Select((r, i) => coalescer.RunAsync(r, i == 0 ? firstRequestToken : CancellationToken.None)).ToList();
+            if (meanwhile is not null)
+            {
+                await meanwhile(queued);
+            }
 
-        await blocker;
-        Assert.Equal(Enumerable.Range(0, 10), await Task.WhenAll(queued));
-        Assert.Equal([1, 4, 4, 2], sizes.ToArray());
+            release.SetResult();
+            Assert.Equal(answer(blocker), await blocked);
+            return queued;
+        }
     }
 }
