@@ -6,7 +6,8 @@ using Microsoft.Extensions.Configuration;
 namespace AppHost;
 
 /// <summary>The AppHost's own settings (<c>AppHost:*</c> in its appsettings.json, environment or command line).</summary>
-public sealed record AppHostSettings(string RepositoryRoot, string DataDirectory, IReadOnlyList<string> WorkspaceRoots, int WebPort, bool Qdrant)
+public sealed record AppHostSettings(string RepositoryRoot, string DataDirectory, IReadOnlyList<string> WorkspaceRoots, int WebPort, bool Qdrant,
+    int OrchestratorReplicas)
 {
     public const int DefaultWebPort = 5180;
 
@@ -20,8 +21,15 @@ public sealed record AppHostSettings(string RepositoryRoot, string DataDirectory
             DataDirectoryOf(configuration, repositoryRoot),
             roots is { Length: > 0 } ? roots.Select(Path.GetFullPath).ToArray() : [Path.GetDirectoryName(repositoryRoot)!],
             configuration.GetValue("AppHost:WebPort", DefaultWebPort),
-            configuration.GetValue("AppHost:Qdrant", builder.ExecutionContext.IsPublishMode) || configuration.GetConnectionString("qdrant") is { Length: > 0 });
+            configuration.GetValue("AppHost:Qdrant", builder.ExecutionContext.IsPublishMode) || configuration.GetConnectionString("qdrant") is { Length: > 0 },
+            ReplicasOf(configuration, "AppHost:OrchestratorReplicas"));
     }
+
+    private static int ReplicasOf(IConfiguration configuration, string key) => configuration.GetValue(key, 1) switch
+    {
+        >= 1 and var replicas => replicas,
+        var replicas => throw new InvalidOperationException($"{key} is {replicas}: give 1 or more replicas."),
+    };
 
     /// <summary>
     /// <c>AppHost:DataDirectory</c>, by default <c>.data/</c> at the repository root (git-ignored). As root, when the

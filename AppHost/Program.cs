@@ -62,6 +62,8 @@ var orchestrator = builder.AddProject<Projects.Orchestrator>("orchestrator")
     .WithExternalHttpEndpoints()
     .WithWebPage(settings.WebPort)
     .WithHealthEndpoint();
+// Replicas share the consumer group's partitions and the database; the web page's port is Aspire's proxy to all of them.
+if (settings.OrchestratorReplicas > 1) orchestrator.WithReplicas(settings.OrchestratorReplicas);
 if (plan is null) orchestrator.AnnounceWhenHealthy();
 
 var app = builder.Build();

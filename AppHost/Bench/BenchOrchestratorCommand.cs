@@ -8,7 +8,8 @@ namespace AppHost.Bench;
 
 /// <summary>
 /// <c>dotnet run --project AppHost -c Release -- bench-orchestrator [--requests N] [--steps S]</c>: a small app model
-/// of its own (a throwaway local Postgres, the in-memory dev broker, the Orchestrator without Srm), then the load.
+/// of its own (a throwaway local Postgres, the in-memory dev broker, the Orchestrator without Srm), the anchor
+/// (<c>pgbench -N</c> on a scratch database of that Postgres), then the load.
 /// </summary>
 public static class BenchOrchestratorCommand
 {
@@ -17,16 +18,21 @@ public static class BenchOrchestratorCommand
         var requests = new Option<int>("--requests") { Description = "Change requests to submit.", DefaultValueFactory = _ => 500 };
         var steps = new Option<int>("--steps") { Description = "Steps (code tasks) per plan.", DefaultValueFactory = _ => 2 };
         var concurrency = new Option<int>("--submit-concurrency") { Description = "Parallel HTTP submissions.", DefaultValueFactory = _ => 16 };
-        var command = new RootCommand("Load test of the Orchestrator through the dev Kafka broker and a throwaway Postgres: prints transitions/s and end-to-end latency.")
+        var singles = new Option<int>("--single-requests") { Description = "Requests run one at a time before the load (single-request latency).", DefaultValueFactory = _ => 20 };
+        var clients = new Option<int>("--pgbench-clients") { Description = "Clients of the pgbench -N anchor.", DefaultValueFactory = _ => 32 };
+        var seconds = new Option<int>("--pgbench-seconds") { Description = "Duration of the pgbench -N anchor (0: skip it).", DefaultValueFactory = _ => 20 };
+        var command = new RootCommand("Load test of the Orchestrator through the dev Kafka broker and a throwaway Postgres: prints pgbench -N tps (the anchor), " +
+            "single-request latency, transitions/s and end-to-end latency under load, and the ratio to the anchor.")
         {
-            requests, steps, concurrency,
+            requests, steps, concurrency, singles, clients, seconds,
         };
-        command.SetAction((parse, cancellationToken) => BenchAsync(Math.Max(1, parse.GetValue(requests)), Math.Max(1, parse.GetValue(steps)),
-            Math.Max(1, parse.GetValue(concurrency)), cancellationToken));
+        command.SetAction((parse, cancellationToken) => BenchAsync(new OrchestratorBenchSettings(Math.Max(1, parse.GetValue(requests)),
+            Math.Max(1, parse.GetValue(steps)), Math.Max(1, parse.GetValue(concurrency)), Math.Max(0, parse.GetValue(singles)),
+            Math.Max(1, parse.GetValue(clients)), Math.Max(0, parse.GetValue(seconds))), cancellationToken));
         return await command.Parse(args).InvokeAsync();
     }
 
-    private static async Task<int> BenchAsync(int requests, int steps, int concurrency, CancellationToken cancellationToken)
+    private static async Task<int> BenchAsync(OrchestratorBenchSettings settings, CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("bench-orchestrator-");
         // As root, the local Postgres runs as user 'postgres', which must be able to enter the folder.
@@ -37,9 +43,10 @@ public static class BenchOrchestratorCommand
             builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
             var postgres = builder.AddLocalPostgres("postgres", data.FullName);
             var database = postgres.AddDatabase("orchestratordb");
+            var anchorDatabase = postgres.AddDatabase("pgbenchdb");
             var kafka = builder.AddDevKafka("kafka");
             var orchestrator = builder.AddProject<Projects.Orchestrator>("orchestrator")
-                .WithReference(kafka).WithReference(database).WaitFor(kafka).WaitFor(database)
+                .WithReference(kafka).WithReference(database).WaitFor(kafka).WaitFor(database).WaitFor(anchorDatabase)
                 .WithEnvironment("DOTNET_ENVIRONMENT", "Production")
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
                 .WithEnvironment("Logging__LogLevel__Default", "Warning")
@@ -53,11 +60,19 @@ public static class BenchOrchestratorCommand
             var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
             await notifications.WaitForResourceHealthyAsync("orchestrator", cancellationToken);
             using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole());
-            var bench = new OrchestratorBench(requests, steps, concurrency, loggerFactory, Console.WriteLine);
             Console.WriteLine($"Throwaway Postgres and the dev Kafka broker ({AppHost.Infrastructure.DevKafka.InMemoryNotice})");
+            var anchorTps = double.NaN;
+            if (settings.PgbenchSeconds > 0)
+            {
+                Console.WriteLine($"anchor: pgbench -N -c {settings.PgbenchClients} -T {settings.PgbenchSeconds} (scale {PgbenchAnchor.Scale}) on a scratch database of the same Postgres");
+                anchorTps = await PgbenchAnchor.RunAsync((await anchorDatabase.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken))!,
+                    settings.PgbenchClients, settings.PgbenchSeconds, cancellationToken);
+                Console.WriteLine($"anchor: {anchorTps:0} tps");
+            }
+            var bench = new OrchestratorBench(settings, loggerFactory, Console.WriteLine);
             var result = await bench.RunAsync(new Uri(orchestrator.Resource.GetEndpoint("http").Url),
                 (await kafka.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken))!,
-                (await database.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken))!, cancellationToken);
+                (await database.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken))!, anchorTps, cancellationToken);
             await app.StopAsync(CancellationToken.None);
             return result;
         }

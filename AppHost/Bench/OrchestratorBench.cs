@@ -16,14 +16,18 @@ namespace AppHost.Bench;
 /// until every request is done. Prints transitions/s and end-to-end latency (submission → done, both
 /// timestamps taken by the Orchestrator; they include the stand-ins' reaction time).
 /// </summary>
-public sealed class OrchestratorBench(int requests, int steps, int submitConcurrency, ILoggerFactory loggerFactory, Action<string> print)
+public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILoggerFactory loggerFactory, Action<string> print)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
-    /// <summary>Runs the load against a started Orchestrator (its URL, broker and database).</summary>
-    public async Task<int> RunAsync(Uri url, string kafkaBootstrapServers, string connectionString, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the load against a started Orchestrator (its URL, broker and database): a warm-up, then
+    /// <see cref="OrchestratorBenchSettings.SingleRequests"/> requests one after another (single-request latency), then
+    /// <see cref="OrchestratorBenchSettings.Requests"/> at once. <paramref name="anchorTps"/> is what pgbench did just before.
+    /// </summary>
+    public async Task<int> RunAsync(Uri url, string kafkaBootstrapServers, string connectionString, double anchorTps, CancellationToken cancellationToken)
     {
-        print($"Orchestrator (Release build expected) running at {url}; submitting {requests} request(s) of {steps} step(s)");
+        print($"Orchestrator (Release build expected) running at {url}; {settings.SingleRequests} single request(s), then {settings.Requests} at once, {settings.Steps} step(s) each");
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         using var agents = new KafkaPublisher(kafkaBootstrapServers, loggerFactory.CreateLogger<KafkaPublisher>());
@@ -32,28 +36,33 @@ public sealed class OrchestratorBench(int requests, int steps, int submitConcurr
         // Warm-up: the first message on each topic pays for metadata and fetch start-up; keep that out of the figures.
         await DriveAsync(dataSource, agents, await SubmitAsync(http, 5, cancellationToken), cancellationToken);
 
+        var singles = new List<string>();
+        for (var i = 0; i < settings.SingleRequests; i++)
+        {
+            var single = await SubmitAsync(http, 1, cancellationToken);
+            await DriveAsync(dataSource, agents, single, cancellationToken);
+            singles.AddRange(single);
+        }
+        if (singles.Count > 0)
+        {
+            var (_, single) = await StatsAsync(dataSource, singles, cancellationToken);
+            print($"single request (one at a time, {singles.Count} in a row), submitted → done: p50 {single.P50 * 1000:0} ms, p95 {single.P95 * 1000:0} ms, max {single.Max * 1000:0} ms");
+        }
+
         var clock = Stopwatch.StartNew();
-        var ids = await SubmitAsync(http, requests, cancellationToken);
+        var ids = await SubmitAsync(http, settings.Requests, cancellationToken);
         var submitted = clock.Elapsed;
 
         await DriveAsync(dataSource, agents, ids, cancellationToken);
         var elapsed = clock.Elapsed;
 
-        await using var stats = dataSource.CreateCommand(
-            "SELECT (SELECT count(*) FROM history WHERE applied AND request_id = ANY($1)), " +
-            "percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at)), " +
-            "max(extract(epoch FROM updated_at - created_at)) FROM requests WHERE stage = 'done' AND id = ANY($1)");
-        stats.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
-        await using var reader = await stats.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var transitions = reader.GetInt64(0);
-        var percentiles = reader.GetFieldValue<double[]>(1);
-        var max = reader.GetDouble(2);
-        print($"requests: {requests}, steps per plan: {steps}, applied transitions: {transitions}");
-        print($"submission: {requests / submitted.TotalSeconds:0} requests/s over HTTP ({submitted.TotalSeconds:0.00} s)");
-        print($"total: {elapsed.TotalSeconds:0.00} s, {transitions / elapsed.TotalSeconds:0} transitions/s through the broker");
-        print($"end-to-end latency (submitted → done): p50 {percentiles[0] * 1000:0} ms, p95 {percentiles[1] * 1000:0} ms, p99 {percentiles[2] * 1000:0} ms, max {max * 1000:0} ms");
-        await reader.CloseAsync();
+        var (transitions, latency) = await StatsAsync(dataSource, ids, cancellationToken);
+        var rate = transitions / elapsed.TotalSeconds;
+        print($"requests: {settings.Requests}, steps per plan: {settings.Steps}, applied transitions: {transitions}");
+        print($"submission: {settings.Requests / submitted.TotalSeconds:0} requests/s over HTTP ({submitted.TotalSeconds:0.00} s)");
+        print($"total: {elapsed.TotalSeconds:0.00} s, {rate:0} transitions/s through the broker");
+        print($"end-to-end latency (submitted → done): p50 {latency.P50 * 1000:0} ms, p95 {latency.P95 * 1000:0} ms, p99 {latency.P99 * 1000:0} ms, max {latency.Max * 1000:0} ms");
+        if (!double.IsNaN(anchorTps)) print($"anchor: pgbench -N {anchorTps:0} tps; transitions/s / anchor = {rate / anchorTps:0.00}x");
 
         // Where the time goes: mean time from a request's previous transition to each trigger (one broker hop plus the stand-in's reaction).
         await using var hops = dataSource.CreateCommand(
@@ -67,11 +76,27 @@ public sealed class OrchestratorBench(int requests, int steps, int submitConcurr
         return 0;
     }
 
+    private sealed record Latency(double P50, double P95, double P99, double Max);
+
+    /// <summary>Applied transitions of <paramref name="ids"/> and their submitted → done latency in seconds (both timestamps the Orchestrator's).</summary>
+    private static async Task<(long Transitions, Latency Latency)> StatsAsync(NpgsqlDataSource dataSource, List<string> ids, CancellationToken cancellationToken)
+    {
+        await using var stats = dataSource.CreateCommand(
+            "SELECT (SELECT count(*) FROM history WHERE applied AND request_id = ANY($1)), " +
+            "percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at)), " +
+            "max(extract(epoch FROM updated_at - created_at)) FROM requests WHERE stage = 'done' AND id = ANY($1)");
+        stats.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        await using var reader = await stats.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var percentiles = reader.GetFieldValue<double[]>(1);
+        return (reader.GetInt64(0), new Latency(percentiles[0], percentiles[1], percentiles[2], reader.GetDouble(2)));
+    }
+
     private sealed record Submitted(string Id, string Stage, string Location);
 
     private async Task<List<string>> SubmitAsync(HttpClient http, int count, CancellationToken cancellationToken)
     {
-        using var gate = new SemaphoreSlim(submitConcurrency);
+        using var gate = new SemaphoreSlim(settings.SubmitConcurrency);
         var submissions = Enumerable.Range(0, count).Select(async i =>
         {
             await gate.WaitAsync(cancellationToken);
@@ -126,7 +151,7 @@ public sealed class OrchestratorBench(int requests, int steps, int submitConcurr
         {
             case "plan_phase":
                 var plan = new Plan { Id = PlanIdentity.ForRequest(id), ParentRequestId = id, Status = PlanStatus.Ready, Planner = "bench" };
-                for (var i = 0; i < steps; i++) plan.Steps.Add(new Step { Order = i + 1, Goal = $"step {i + 1}", Kind = "EDIT", Path = $"src/f{i}.cs" });
+                for (var i = 0; i < settings.Steps; i++) plan.Steps.Add(new Step { Order = i + 1, Goal = $"step {i + 1}", Kind = "EDIT", Path = $"src/f{i}.cs" });
                 yield return (Topics.PlanOut, plan);
                 break;
             case "code_phase":

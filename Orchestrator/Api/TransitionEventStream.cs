@@ -10,14 +10,14 @@ namespace Orchestrator.Api;
 /// <summary>
 /// <c>GET /api/change-requests/{id}/events</c>: the request's timeline as server-sent events (<c>event: transition</c>,
 /// <c>id</c> = history sequence, so <c>Last-Event-ID</c> resumes), then <c>event: end</c> once it is done or regressed.
+/// Any replica serves it: the timeline is in Postgres and every replica's commits wake the stream.
 /// </summary>
 public static class TransitionEventStream
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     public static async Task StreamAsync(string id, HttpContext context, RequestQueries queries, OrchestratorSignals signals,
-        IOptions<JsonOptions> json, TimeProvider time, CancellationToken cancellationToken)
+        IOptions<JsonOptions> json, IOptions<EventStreamOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var state = id.Length <= ChangeRequestRules.MaxIdLength ? await queries.GetAsync(id, cancellationToken) : null;
         if (state is null)
@@ -60,7 +60,7 @@ public static class TransitionEventStream
                     lastWrite = time.GetUtcNow();
                 }
                 await response.Body.FlushAsync(cancellationToken);
-                await OrchestratorSignals.WaitAsync(signal, PollInterval, cancellationToken);
+                await OrchestratorSignals.WaitAsync(signal, options.Value.PollInterval, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -6,6 +6,7 @@ using Orchestrator.Leases;
 using Orchestrator.Messaging;
 using Orchestrator.Metrics;
 using Orchestrator.Persistence;
+using Orchestrator.Replicas;
 using Orchestrator.Repositories;
 using Orchestrator.Scheduling;
 using Orchestrator.Workflow;
@@ -33,6 +34,8 @@ public static class OrchestratorHostingExtensions
         services.Configure<ResubmitOptions>(configuration.GetSection(ResubmitOptions.Section));
         services.Configure<ApiKeyOptions>(configuration.GetSection(ApiKeyOptions.Section));
         services.Configure<ReviewOptions>(configuration.GetSection(ReviewOptions.Section));
+        services.Configure<ReplicaOptions>(configuration.GetSection(ReplicaOptions.Section));
+        services.Configure<EventStreamOptions>(configuration.GetSection(EventStreamOptions.Section));
 
         // Every error is problem+json in every environment: no developer exception page, no echoed headers.
         services.AddProblemDetails();
@@ -73,6 +76,11 @@ public static class OrchestratorHostingExtensions
         services.AddSingleton(sp => new RepositoryDoor(ragReferenced ? sp.GetRequiredService<Contracts.Rag.Rag.RagClient>() : null,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RepositoryDoor>>()));
 
+        // Replicas: one leader runs the workers below that must not run twice; commits wake every replica.
+        services.AddSingleton<ReplicaLeadership>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicaLeadership>());
+        services.AddHostedService<CommitNotifier>();
+        services.AddHostedService<CommitListener>();
         services.AddSingleton<OutboxRelay>();
         if (configuration.GetSection(OutboxRelayOptions.Section).Get<OutboxRelayOptions>()?.RelayEnabled ?? true)
             services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orchestrator.Persistence;
+using Orchestrator.Replicas;
 using Orchestrator.Workflow;
 
 namespace Orchestrator.Leases;
@@ -12,17 +13,21 @@ namespace Orchestrator.Leases;
 /// transaction as the final transition), retrying transient failures with back-off until Srm answers. A
 /// permanent refusal (<see cref="ReleaseFailure"/>) is not retried: it is noted on the request's timeline.
 /// Once a plan's leases are free, requests that were BLOCKED by that plan are submitted again at once.
+/// Only the leading replica (<see cref="ReplicaLeadership"/>) releases, so Srm is asked once per plan.
 /// </summary>
 public sealed class LeaseReleaseWorker(
     NpgsqlDataSource dataSource,
     ILeaseReleaser releaser,
     RequestStore store,
     OrchestratorSignals signals,
+    ReplicaLeadership leadership,
     IOptions<LeaseReleaseOptions> options,
     TimeProvider time,
     ILogger<LeaseReleaseWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.WhileLeaderAsync(ReleaseLoopAsync, stoppingToken);
+
+    private async Task ReleaseLoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {

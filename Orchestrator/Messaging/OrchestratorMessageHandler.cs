@@ -61,25 +61,8 @@ public sealed class OrchestratorMessageHandler(RequestStore store, ILogger<Orche
         return await store.CorrelatedRequestAsync(PipelineMessages.SeedIdsOf(message), cancellationToken) ?? record.Key;
     }
 
-    private static IMessage Parse(ConsumedMessage record)
-    {
-        var descriptor = PipelineMessages.DescriptorFor(record.Topic)
-            ?? throw new PoisonMessageException($"Topic {record.Topic} is not a pipeline topic; the Orchestrator cannot interpret {record.Position}.");
-        var declared = record.MessageType;
-        if (declared is not null && declared != descriptor.FullName)
-        {
-            throw new PoisonMessageException(
-                $"{record.Position} declares {declared}, but {record.Topic} carries {descriptor.FullName}. Publish {declared} on its own topic.");
-        }
-        try
-        {
-            return descriptor.Parser.ParseFrom(record.Value);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new PoisonMessageException($"{record.Position} is not a valid {descriptor.FullName}: {ex.Message}", ex);
-        }
-    }
+    private static IMessage Parse(ConsumedMessage record) => record.Parse(PipelineMessages.DescriptorFor(record.Topic)
+        ?? throw new PoisonMessageException($"Topic {record.Topic} is not a pipeline topic; the Orchestrator cannot interpret {record.Position}."));
 
     /// <summary>
     /// The message-id header. A record without one (the seed's agents send none) is identified by its position, its

@@ -3,23 +3,28 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orchestrator.Persistence;
+using Orchestrator.Replicas;
 
 namespace Orchestrator.Messaging;
 
 /// <summary>
 /// Publishes committed outbox rows in commit order and marks them published. A crash after publishing and
 /// before marking publishes the rows again with the same message ids, which consumers' inboxes reject;
-/// rows never published before a crash are published after the restart.
+/// rows never published before a crash are published after the restart. Only the leading replica
+/// (<see cref="ReplicaLeadership"/>) relays, so one publisher keeps each key's rows in commit order.
 /// </summary>
 public sealed class OutboxRelay(
     NpgsqlDataSource dataSource,
     IOutboxPublisher publisher,
     OrchestratorSignals signals,
+    ReplicaLeadership leadership,
     IOptions<OutboxRelayOptions> options,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.WhileLeaderAsync(RelayAsync, stoppingToken);
+
+    private async Task RelayAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var backoff = TimeSpan.FromMilliseconds(200);
@@ -59,6 +64,7 @@ public sealed class OutboxRelay(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ReplicaLeadership.FenceRelayBatchAsync(connection, transaction, cancellationToken);
         var rows = new List<OutboxRecord>();
         await using (var select = new NpgsqlCommand(
             "SELECT id, topic, key, payload, message_type, message_id, traceparent FROM outbox " +

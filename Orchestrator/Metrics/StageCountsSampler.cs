@@ -7,7 +7,10 @@ using Orchestrator.Workflow;
 
 namespace Orchestrator.Metrics;
 
-/// <summary>Refreshes the per-stage and stalled gauges from the database (all instances' requests, not just ours).</summary>
+/// <summary>
+/// Refreshes the per-stage and stalled gauges from the database (all replicas' requests, not just ours). Every replica
+/// samples, so each one's gauges show the whole system: aggregate replicas with max, not sum.
+/// </summary>
 public sealed class StageCountsSampler(
     NpgsqlDataSource dataSource,
     OrchestratorMetrics metrics,

@@ -2,17 +2,25 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestrator.Persistence;
+using Orchestrator.Replicas;
 
 namespace Orchestrator.Scheduling;
 
-/// <summary>Submits BLOCKED requests again once their back-off elapsed (the state lives in Postgres, so restarts lose no timer).</summary>
+/// <summary>
+/// Submits BLOCKED requests again once their back-off elapsed (the state lives in Postgres, so restarts lose no timer).
+/// Only the leading replica (<see cref="ReplicaLeadership"/>) looks; the row lock and the due check would also make a
+/// second one harmless, but it would only repeat the query.
+/// </summary>
 public sealed class ResubmitWorker(
     RequestStore store,
+    ReplicaLeadership leadership,
     IOptions<ResubmitOptions> options,
     TimeProvider time,
     ILogger<ResubmitWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.WhileLeaderAsync(ResubmitLoopAsync, stoppingToken);
+
+    private async Task ResubmitLoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using Contracts;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace ServiceDefaults.Kafka;
 
@@ -34,37 +35,39 @@ public sealed record ConsumedMessage(
     /// <summary>Where the record came from, for logs and errors.</summary>
     public string Position => $"{Topic}[{Partition}]@{Offset}";
 
+    /// <inheritdoc cref="Parse(MessageDescriptor)"/>
+    public T Parse<T>() where T : IMessage<T>, new() => (T)Parse(new T().Descriptor);
+
     /// <summary>
-    /// Parses the value as <typeparamref name="T"/>. A message whose content-type names another type, whose
-    /// bytes are not valid protobuf, or with a NUL character in a string, throws <see cref="PoisonMessageException"/>
-    /// (dead-lettered without retries).
-    /// A message without a content-type header is parsed as <typeparamref name="T"/>.
+    /// Parses the value as the message type <paramref name="expected"/>. A message whose content-type names another type,
+    /// whose bytes are not valid protobuf, or with a NUL character in a string, throws <see cref="PoisonMessageException"/>
+    /// (dead-lettered without retries), whichever consumer group reads it.
+    /// A message without a content-type header is parsed as <paramref name="expected"/>.
     /// </summary>
-    public T Parse<T>() where T : IMessage<T>, new()
+    public IMessage Parse(MessageDescriptor expected)
     {
-        var expected = new T().Descriptor.FullName;
         var actual = MessageType;
-        if (actual is not null && actual != expected)
+        if (actual is not null && actual != expected.FullName)
         {
             throw new PoisonMessageException(
-                $"Message {Position} (message-id {MessageId ?? "none"}) is a {actual}, but {expected} was expected on this topic. " +
+                $"Message {Position} (message-id {MessageId ?? "none"}) is a {actual}, but {expected.FullName} was expected on this topic. " +
                 "Fix the producer or route the message type to its own topic.");
         }
 
-        T parsed;
+        IMessage parsed;
         try
         {
-            parsed = new MessageParser<T>(() => new T()).ParseFrom(Value);
+            parsed = expected.Parser.ParseFrom(Value);
         }
         catch (InvalidProtocolBufferException ex)
         {
             throw new PoisonMessageException(
-                $"Message {Position} (message-id {MessageId ?? "none"}) is not a valid {expected}: {ex.Message}", ex);
+                $"Message {Position} (message-id {MessageId ?? "none"}) is not a valid {expected.FullName}: {ex.Message}", ex);
         }
         if (NulCharacters.FindIn(parsed) is { } field)
         {
             throw new PoisonMessageException(
-                $"Message {Position} (message-id {MessageId ?? "none"}) is not a valid {expected}: field {field} contains a NUL character.");
+                $"Message {Position} (message-id {MessageId ?? "none"}) is not a valid {expected.FullName}: field {field} contains a NUL character.");
         }
         return parsed;
     }

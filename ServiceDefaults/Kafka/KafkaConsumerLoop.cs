@@ -56,6 +56,11 @@ public sealed class KafkaConsumerLoop : BackgroundService
         retryPipeline = BuildRetryPipeline();
     }
 
+    /// <summary>The consumer group: what this loop's dead letters name.</summary>
+    public string GroupId => options.GroupId;
+
+    public IReadOnlyList<string> ConsumedTopics => [.. options.Topics];
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // Consume() blocks its thread; keep it off the host's startup path.
         Task.Run(() => RunAsync(stoppingToken), CancellationToken.None);

@@ -2,6 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Api;
 using Contracts;
 using Contracts.Core;
 using Tests.Infrastructure;
@@ -13,6 +17,8 @@ namespace Tests.Orchestrator;
 public sealed class OrchestratorFrontDoorTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private const string Key = "k-front-door-7c21";
+
+    private static readonly Regex RouteParameter = new(@"\{[^}]+\}");
 
     private static object Body(string description = "add greet()") =>
         new { repo = "https://example.test/app.git", branch = "main", description, requester = "ana" };
@@ -26,18 +32,22 @@ public sealed class OrchestratorFrontDoorTests(PostgresFixture postgres) : IClas
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         var id = JsonDocument.Parse(await submitted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
 
-        string[] guarded = ["/api/change-requests", $"/api/change-requests/{id}", $"/api/change-requests/{id}/events", "/api/workflow", "/metrics"];
-        foreach (var path in guarded)
+        // Every mapped endpoint but the probes and the page files, so a new endpoint cannot be left open by omission.
+        var endpoints = harness.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<PublicEndpoint>() is null)
+            .Select(e => (Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"], Path: "/" + RouteParameter.Replace(e.RoutePattern.RawText!.TrimStart('/'), id)))
+            .Where(e => e.Path is not "/health" and not "/alive")
+            .SelectMany(e => e.Methods.Select(method => (Method: method, e.Path)))
+            .ToList();
+        Assert.Superset(new HashSet<(string, string)> { ("GET", "/api/repositories"), ("GET", "/metrics"), ("POST", $"/api/change-requests/{id}/approve"), ("GET", $"/api/change-requests/{id}/events") }, endpoints.ToHashSet());
+        foreach (var (method, path) in endpoints)
         {
-            using var response = await harness.Http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
-            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"GET {path} answered {response.StatusCode} without a key");
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "GET" ? null : JsonContent.Create(Body()) };
+            using var response = await harness.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {response.StatusCode} without a key");
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
-        foreach (var path in new[] { $"/api/change-requests/{id}/cancel", $"/api/change-requests/{id}/retry", "/api/change-requests" })
-        {
-            using var response = await harness.Http.PostAsJsonAsync(path, Body());
-            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        }
+        string[] guarded = ["/api/change-requests", $"/api/change-requests/{id}", $"/api/change-requests/{id}/events", "/api/workflow", "/metrics"];
         foreach (var path in new[] { "/health", "/alive", "/", "/app.js", "/app.css", $"/requests/{id}" })
         {
             using var response = await harness.Http.GetAsync(path);

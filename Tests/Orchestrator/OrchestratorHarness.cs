@@ -92,10 +92,21 @@ public sealed class OrchestratorHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>The settings every Orchestrator of this harness starts with (broker, database, Srm, short timeouts).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => settings;
+
     /// <summary>Starts the Orchestrator (again) on the same broker and database, with extra settings for this run.</summary>
     public async Task StartOrchestratorAsync(IDictionary<string, string?>? runSettings = null)
     {
         if (app is not null) throw new InvalidOperationException("The Orchestrator is already running.");
+        app = await StartReplicaAsync(runSettings);
+        Address = new Uri(app.Urls.First());
+        Http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>Starts another Orchestrator in this process on the same broker and database (a replica); the caller disposes it.</summary>
+    public async Task<WebApplication> StartReplicaAsync(IDictionary<string, string?>? runSettings = null)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = "Orchestrator", EnvironmentName = environment, Args = [],
@@ -106,12 +117,11 @@ public sealed class OrchestratorHarness : IAsyncDisposable
         if (runSettings is not null) builder.Configuration.AddInMemoryCollection(runSettings);
         builder.AddServiceDefaults();
         builder.AddOrchestrator();
-        app = builder.Build();
-        app.MapDefaultEndpoints();
-        app.MapOrchestrator();
-        await app.StartAsync();
-        Address = new Uri(app.Urls.First());
-        Http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        var replica = builder.Build();
+        replica.MapDefaultEndpoints();
+        replica.MapOrchestrator();
+        await replica.StartAsync();
+        return replica;
     }
 
     public async Task StopOrchestratorAsync()
