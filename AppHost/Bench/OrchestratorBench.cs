@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Confluent.Kafka;
 using Contracts;
 using Contracts.Core;
 using Google.Protobuf;
@@ -30,7 +31,9 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
         print($"Orchestrator (Release build expected) running at {url}; {settings.SingleRequests} single request(s), then {settings.Requests} at once, {settings.Steps} step(s) each");
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        using var agents = new KafkaPublisher(kafkaBootstrapServers, loggerFactory.CreateLogger<KafkaPublisher>());
+        // Stand-ins answer a stage as soon as they see it; lingering would only delay each answer.
+        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaPublisher.Configure(new ProducerConfig { BootstrapServers = kafkaBootstrapServers, LingerMs = 0 })).Build();
+        var agents = new KafkaPublisher(producer, loggerFactory.CreateLogger<KafkaPublisher>());
         using var http = new HttpClient { BaseAddress = url };
 
         // Warm-up: the first message on each topic pays for metadata and fetch start-up; keep that out of the figures.
@@ -47,6 +50,7 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
         {
             var (_, single) = await StatsAsync(dataSource, singles, cancellationToken);
             print($"single request (one at a time, {singles.Count} in a row), submitted → done: p50 {single.P50 * 1000:0} ms, p95 {single.P95 * 1000:0} ms, max {single.Max * 1000:0} ms");
+            await PrintHopsAsync(dataSource, singles, cancellationToken);
         }
 
         var clock = Stopwatch.StartNew();
@@ -64,7 +68,13 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
         print($"end-to-end latency (submitted → done): p50 {latency.P50 * 1000:0} ms, p95 {latency.P95 * 1000:0} ms, p99 {latency.P99 * 1000:0} ms, max {latency.Max * 1000:0} ms");
         if (!double.IsNaN(anchorTps)) print($"anchor: pgbench -N {anchorTps:0} tps; transitions/s / anchor = {rate / anchorTps:0.00}x");
 
-        // Where the time goes: mean time from a request's previous transition to each trigger (one broker hop plus the stand-in's reaction).
+        await PrintHopsAsync(dataSource, ids, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Where the time goes: mean time from a request's previous transition to each trigger (one broker hop plus the stand-in's reaction).</summary>
+    private async Task PrintHopsAsync(NpgsqlDataSource dataSource, List<string> ids, CancellationToken cancellationToken)
+    {
         await using var hops = dataSource.CreateCommand(
             "SELECT trigger, avg(gap) * 1000 FROM (SELECT trigger, seq, extract(epoch FROM at - lag(at) OVER (PARTITION BY request_id ORDER BY seq)) AS gap " +
             "FROM history WHERE applied AND request_id = ANY($1)) t WHERE gap IS NOT NULL GROUP BY trigger ORDER BY min(seq)");
@@ -72,8 +82,7 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
         await using var hopReader = await hops.ExecuteReaderAsync(cancellationToken);
         var parts = new List<string>();
         while (await hopReader.ReadAsync(cancellationToken)) parts.Add($"{hopReader.GetString(0)} {hopReader.GetDouble(1):0} ms");
-        print("mean time since the previous transition: " + string.Join(", ", parts));
-        return 0;
+        print("  mean time since the previous transition: " + string.Join(", ", parts));
     }
 
     private sealed record Latency(double P50, double P95, double P99, double Max);
