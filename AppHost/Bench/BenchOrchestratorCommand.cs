@@ -46,7 +46,8 @@ public static class BenchOrchestratorCommand
             var database = postgres.AddDatabase("orchestratordb");
             var anchorDatabase = postgres.AddDatabase("pgbenchdb");
             var kafka = builder.AddDevKafka("kafka");
-            var orchestrator = builder.AddProject<Projects.Orchestrator>("orchestrator")
+            // Not the launch profile's port 5180: the bench must not collide with a running AppHost.
+            var orchestrator = builder.AddProject<Projects.Orchestrator>("orchestrator", launchProfileName: null).WithHttpEndpoint()
                 .WithReference(kafka).WithReference(database).WaitFor(kafka).WaitFor(database).WaitFor(anchorDatabase)
                 .WithEnvironment("DOTNET_ENVIRONMENT", "Production")
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")

@@ -476,8 +476,10 @@ public sealed class KafkaConsumerLoop : BackgroundService
         try
         {
             // Close commits the stored offsets (auto-commit) and leaves the group so others take over at once.
+            // The name is read first: a closed consumer's handle is gone.
+            var name = consumer.Name;
             consumer.Close();
-            KafkaStatisticsMetrics.Forget(consumer.Name);
+            KafkaStatisticsMetrics.Forget(name);
         }
         catch (Exception ex)
         {
