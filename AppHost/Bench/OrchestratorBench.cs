@@ -13,13 +13,14 @@ namespace AppHost.Bench;
 /// <summary>
 /// Load for the Orchestrator through the broker: the Orchestrator as the bench's app model starts it (see
 /// <see cref="BenchOrchestratorCommand"/>), N requests submitted over HTTP,
-/// and stand-in agents that answer each stage as soon as they see it (polling the Orchestrator's database)
+/// and stand-in agents that answer each stage as soon as they see it (reading the Orchestrator's database whenever it announces a commit)
 /// until every request is done. Prints transitions/s and end-to-end latency (submission → done, both
 /// timestamps taken by the Orchestrator; they include the stand-ins' reaction time).
 /// </summary>
 public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILoggerFactory loggerFactory, Action<string> print)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan CommitPollInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// Runs the load against a started Orchestrator (its URL, broker and database): a warm-up, then
@@ -35,15 +36,18 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
         using var producer = new ProducerBuilder<byte[], byte[]>(KafkaPublisher.Configure(new ProducerConfig { BootstrapServers = kafkaBootstrapServers, LingerMs = 0 })).Build();
         var agents = new KafkaPublisher(producer, loggerFactory.CreateLogger<KafkaPublisher>());
         using var http = new HttpClient { BaseAddress = url };
+        // The stand-ins wake up when the Orchestrator announces a commit (Orchestrator.Replicas.CommitAnnouncement.Channel).
+        await using var commits = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var listen = new NpgsqlCommand("LISTEN orchestrator_commits", commits)) await listen.ExecuteNonQueryAsync(cancellationToken);
 
         // Warm-up: the first message on each topic pays for metadata and fetch start-up; keep that out of the figures.
-        await DriveAsync(dataSource, agents, await SubmitAsync(http, 5, cancellationToken), cancellationToken);
+        await DriveAsync(dataSource, commits, agents, await SubmitAsync(http, 5, cancellationToken), cancellationToken);
 
         var singles = new List<string>();
         for (var i = 0; i < settings.SingleRequests; i++)
         {
             var single = await SubmitAsync(http, 1, cancellationToken);
-            await DriveAsync(dataSource, agents, single, cancellationToken);
+            await DriveAsync(dataSource, commits, agents, single, cancellationToken);
             singles.AddRange(single);
         }
         if (singles.Count > 0)
@@ -57,7 +61,7 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
         var ids = await SubmitAsync(http, settings.Requests, cancellationToken);
         var submitted = clock.Elapsed;
 
-        await DriveAsync(dataSource, agents, ids, cancellationToken);
+        await DriveAsync(dataSource, commits, agents, ids, cancellationToken);
         var elapsed = clock.Elapsed;
 
         var (transitions, latency) = await StatsAsync(dataSource, ids, cancellationToken);
@@ -125,7 +129,7 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
     }
 
     /// <summary>Answers each stage once per request, as the later agents would, until every request is done.</summary>
-    private async Task DriveAsync(NpgsqlDataSource dataSource, KafkaPublisher agents, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    private async Task DriveAsync(NpgsqlDataSource dataSource, NpgsqlConnection commits, KafkaPublisher agents, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         var answered = new Dictionary<string, string>();
         var deadline = Stopwatch.StartNew();
@@ -150,7 +154,8 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
                     publishes.Add(agents.PublishAsync(new OutgoingMessage(topic, id, message.ToByteArray(), message.Descriptor.FullName, OutgoingMessage.NewMessageId(), null), cancellationToken));
             }
             await Task.WhenAll(publishes);
-            await Task.Delay(10, cancellationToken);
+            // Until the Orchestrator's next commit (a notification that arrived meanwhile returns at once), or a poll's worth.
+            await commits.WaitAsync(CommitPollInterval, cancellationToken);
         }
     }
 
