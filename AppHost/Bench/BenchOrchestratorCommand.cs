@@ -21,14 +21,15 @@ public static class BenchOrchestratorCommand
         var singles = new Option<int>("--single-requests") { Description = "Requests run one at a time before the load (single-request latency).", DefaultValueFactory = _ => 20 };
         var clients = new Option<int>("--pgbench-clients") { Description = "Clients of the pgbench -N anchor.", DefaultValueFactory = _ => 32 };
         var seconds = new Option<int>("--pgbench-seconds") { Description = "Duration of the pgbench -N anchor (0: skip it).", DefaultValueFactory = _ => 20 };
+        var replicas = new Option<int>("--replicas") { Description = "Orchestrator replicas sharing the load (scale-out: the API through Aspire's proxy, the partitions through the consumer group).", DefaultValueFactory = _ => 1 };
         var command = new RootCommand("Load test of the Orchestrator through the dev Kafka broker and a throwaway Postgres: prints pgbench -N tps (the anchor), " +
             "single-request latency, transitions/s and end-to-end latency under load, and the ratio to the anchor.")
         {
-            requests, steps, concurrency, singles, clients, seconds,
+            requests, steps, concurrency, singles, clients, seconds, replicas,
         };
         command.SetAction((parse, cancellationToken) => BenchAsync(new OrchestratorBenchSettings(Math.Max(1, parse.GetValue(requests)),
             Math.Max(1, parse.GetValue(steps)), Math.Max(1, parse.GetValue(concurrency)), Math.Max(0, parse.GetValue(singles)),
-            Math.Max(1, parse.GetValue(clients)), Math.Max(0, parse.GetValue(seconds))), cancellationToken));
+            Math.Max(1, parse.GetValue(clients)), Math.Max(0, parse.GetValue(seconds)), Math.Max(1, parse.GetValue(replicas))), cancellationToken));
         return await command.Parse(args).InvokeAsync();
     }
 
@@ -50,15 +51,20 @@ public static class BenchOrchestratorCommand
                 .WithEnvironment("DOTNET_ENVIRONMENT", "Production")
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
                 .WithEnvironment("Logging__LogLevel__Default", "Warning")
+                // The dev broker (librdkafka's mock cluster) holds an empty fetch for all of fetch.wait.max.ms instead of answering
+                // when a record arrives, as a real broker does; on it, each hop would wait half of that on average.
+                .WithEnvironment("Orchestrator__Kafka__FetchWaitMaxMs", "5")
                 // No Srm in this bench: lease releases are retried in the background and do not affect the figures.
                 .WithEnvironment("services__srm__http__0", "http://127.0.0.1:9")
                 .WithEnvironment("Orchestrator__LeaseRelease__RetryDelay", "00:01:00")
                 .WithHttpHealthCheck("/health");
+            if (settings.Replicas > 1) orchestrator.WithReplicas(settings.Replicas);
 
             await using var app = builder.Build();
             await app.StartAsync(cancellationToken);
             var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-            await notifications.WaitForResourceHealthyAsync("orchestrator", cancellationToken);
+            await WaitForHealthyReplicasAsync(notifications, "orchestrator", settings.Replicas, cancellationToken);
+            Console.WriteLine($"{settings.Replicas} Orchestrator replica(s)");
             using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole());
             Console.WriteLine($"Throwaway Postgres and the dev Kafka broker ({AppHost.Infrastructure.DevKafka.InMemoryNotice})");
             var anchorTps = double.NaN;
@@ -79,6 +85,19 @@ public static class BenchOrchestratorCommand
         finally
         {
             try { data.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>Waits until <paramref name="replicas"/> replicas of <paramref name="name"/> are healthy (each replica reports as its own resource id).</summary>
+    private static async Task WaitForHealthyReplicasAsync(ResourceNotificationService notifications, string name, int replicas, CancellationToken cancellationToken)
+    {
+        var healthy = new HashSet<string>();
+        await foreach (var update in notifications.WatchAsync(cancellationToken))
+        {
+            if (update.Resource.Name != name) continue;
+            if (update.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy) healthy.Add(update.ResourceId);
+            else healthy.Remove(update.ResourceId);
+            if (healthy.Count >= replicas) return;
         }
     }
 }

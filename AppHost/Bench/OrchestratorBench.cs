@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Confluent.Kafka;
 using Contracts;
 using Contracts.Core;
 using Google.Protobuf;
@@ -12,13 +13,14 @@ namespace AppHost.Bench;
 /// <summary>
 /// Load for the Orchestrator through the broker: the Orchestrator as the bench's app model starts it (see
 /// <see cref="BenchOrchestratorCommand"/>), N requests submitted over HTTP,
-/// and stand-in agents that answer each stage as soon as they see it (polling the Orchestrator's database)
+/// and stand-in agents that answer each stage as soon as they see it (reading the Orchestrator's database whenever it announces a commit)
 /// until every request is done. Prints transitions/s and end-to-end latency (submission → done, both
 /// timestamps taken by the Orchestrator; they include the stand-ins' reaction time).
 /// </summary>
 public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILoggerFactory loggerFactory, Action<string> print)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan CommitPollInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// Runs the load against a started Orchestrator (its URL, broker and database): a warm-up, then
@@ -30,30 +32,36 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
         print($"Orchestrator (Release build expected) running at {url}; {settings.SingleRequests} single request(s), then {settings.Requests} at once, {settings.Steps} step(s) each");
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        using var agents = new KafkaPublisher(kafkaBootstrapServers, loggerFactory.CreateLogger<KafkaPublisher>());
+        // Stand-ins answer a stage as soon as they see it; lingering would only delay each answer.
+        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaPublisher.Configure(new ProducerConfig { BootstrapServers = kafkaBootstrapServers, LingerMs = 0 })).Build();
+        var agents = new KafkaPublisher(producer, loggerFactory.CreateLogger<KafkaPublisher>());
         using var http = new HttpClient { BaseAddress = url };
+        // The stand-ins wake up when the Orchestrator announces a commit (Orchestrator.Replicas.CommitAnnouncement.Channel).
+        await using var commits = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var listen = new NpgsqlCommand("LISTEN orchestrator_commits", commits)) await listen.ExecuteNonQueryAsync(cancellationToken);
 
         // Warm-up: the first message on each topic pays for metadata and fetch start-up; keep that out of the figures.
-        await DriveAsync(dataSource, agents, await SubmitAsync(http, 5, cancellationToken), cancellationToken);
+        await DriveAsync(dataSource, commits, agents, await SubmitAsync(http, 5, cancellationToken), cancellationToken);
 
         var singles = new List<string>();
         for (var i = 0; i < settings.SingleRequests; i++)
         {
             var single = await SubmitAsync(http, 1, cancellationToken);
-            await DriveAsync(dataSource, agents, single, cancellationToken);
+            await DriveAsync(dataSource, commits, agents, single, cancellationToken);
             singles.AddRange(single);
         }
         if (singles.Count > 0)
         {
             var (_, single) = await StatsAsync(dataSource, singles, cancellationToken);
             print($"single request (one at a time, {singles.Count} in a row), submitted → done: p50 {single.P50 * 1000:0} ms, p95 {single.P95 * 1000:0} ms, max {single.Max * 1000:0} ms");
+            await PrintHopsAsync(dataSource, singles, cancellationToken);
         }
 
         var clock = Stopwatch.StartNew();
         var ids = await SubmitAsync(http, settings.Requests, cancellationToken);
         var submitted = clock.Elapsed;
 
-        await DriveAsync(dataSource, agents, ids, cancellationToken);
+        await DriveAsync(dataSource, commits, agents, ids, cancellationToken);
         var elapsed = clock.Elapsed;
 
         var (transitions, latency) = await StatsAsync(dataSource, ids, cancellationToken);
@@ -64,7 +72,13 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
         print($"end-to-end latency (submitted → done): p50 {latency.P50 * 1000:0} ms, p95 {latency.P95 * 1000:0} ms, p99 {latency.P99 * 1000:0} ms, max {latency.Max * 1000:0} ms");
         if (!double.IsNaN(anchorTps)) print($"anchor: pgbench -N {anchorTps:0} tps; transitions/s / anchor = {rate / anchorTps:0.00}x");
 
-        // Where the time goes: mean time from a request's previous transition to each trigger (one broker hop plus the stand-in's reaction).
+        await PrintHopsAsync(dataSource, ids, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Where the time goes: mean time from a request's previous transition to each trigger (one broker hop plus the stand-in's reaction).</summary>
+    private async Task PrintHopsAsync(NpgsqlDataSource dataSource, List<string> ids, CancellationToken cancellationToken)
+    {
         await using var hops = dataSource.CreateCommand(
             "SELECT trigger, avg(gap) * 1000 FROM (SELECT trigger, seq, extract(epoch FROM at - lag(at) OVER (PARTITION BY request_id ORDER BY seq)) AS gap " +
             "FROM history WHERE applied AND request_id = ANY($1)) t WHERE gap IS NOT NULL GROUP BY trigger ORDER BY min(seq)");
@@ -72,8 +86,7 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
         await using var hopReader = await hops.ExecuteReaderAsync(cancellationToken);
         var parts = new List<string>();
         while (await hopReader.ReadAsync(cancellationToken)) parts.Add($"{hopReader.GetString(0)} {hopReader.GetDouble(1):0} ms");
-        print("mean time since the previous transition: " + string.Join(", ", parts));
-        return 0;
+        print("  mean time since the previous transition: " + string.Join(", ", parts));
     }
 
     private sealed record Latency(double P50, double P95, double P99, double Max);
@@ -116,7 +129,7 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
     }
 
     /// <summary>Answers each stage once per request, as the later agents would, until every request is done.</summary>
-    private async Task DriveAsync(NpgsqlDataSource dataSource, KafkaPublisher agents, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    private async Task DriveAsync(NpgsqlDataSource dataSource, NpgsqlConnection commits, KafkaPublisher agents, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         var answered = new Dictionary<string, string>();
         var deadline = Stopwatch.StartNew();
@@ -141,7 +154,8 @@ public sealed class OrchestratorBench(OrchestratorBenchSettings settings, ILogge
                     publishes.Add(agents.PublishAsync(new OutgoingMessage(topic, id, message.ToByteArray(), message.Descriptor.FullName, OutgoingMessage.NewMessageId(), null), cancellationToken));
             }
             await Task.WhenAll(publishes);
-            await Task.Delay(10, cancellationToken);
+            // Until the Orchestrator's next commit (a notification that arrived meanwhile returns at once), or a poll's worth.
+            await commits.WaitAsync(CommitPollInterval, cancellationToken);
         }
     }
 

@@ -52,10 +52,14 @@ public static class OrchestratorHostingExtensions
         services.AddSingleton<RequestDetails>();
 
         var kafka = configuration.GetSection(OrchestratorKafkaOptions.Section).Get<OrchestratorKafkaOptions>() ?? new OrchestratorKafkaOptions();
+        // The relay hands the producer whole batches at once, so lingering for more would only delay every hop.
+        configuration[$"{KafkaProducerSettings.ConfigurationSection}:Config:linger.ms"] ??= "0";
         builder.AddKafkaPublisher(OrchestratorKafkaOptions.ConnectionName);
-        if (kafka.ConsumerEnabled) builder.AddKafkaConsumer<OrchestratorMessageHandler, WebApplicationBuilder>(OrchestratorKafkaOptions.ConnectionName, options =>
+        if (kafka.ConsumerEnabled) builder.AddKafkaBatchConsumer<OrchestratorMessageHandler, WebApplicationBuilder>(OrchestratorKafkaOptions.ConnectionName, options =>
         {
             options.GroupId = OrchestratorKafkaOptions.GroupId;
+            options.ProcessPartitionsInParallel = true;
+            options.MaxBatchSize = kafka.MaxBatchSize;
             options.Topics = [.. Topics.All];
             options.MaxRetries = kafka.MaxRetries;
             options.RetryDelay = kafka.RetryDelay;

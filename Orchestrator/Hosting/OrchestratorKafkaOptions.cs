@@ -10,6 +10,12 @@ public sealed class OrchestratorKafkaOptions
     /// <summary>False runs an API-only instance: no consumer (another instance consumes).</summary>
     public bool ConsumerEnabled { get; set; } = true;
 
+    /// <summary>
+    /// Partitions are processed in parallel; at most this many already-fetched records of one partition are applied in
+    /// one transaction (group commit). 1 applies every record in a transaction of its own.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 100;
+
     /// <summary>Retries of a failing record before it is dead-lettered.</summary>
     public int MaxRetries { get; set; } = 3;
 

@@ -10,21 +10,57 @@ using ServiceDefaults.Kafka;
 namespace Orchestrator.Messaging;
 
 /// <summary>
-/// Handles one record of consumer group <c>orchestrator</c>: parses it by topic, finds its request, and applies it
-/// through <see cref="RequestStore"/> (inbox + state + history + outbox in one transaction). The consumer loop
-/// stores the offset only after this returns, i.e. after the database commit. Records that can never be
-/// processed throw <see cref="PoisonMessageException"/> and are dead-lettered.
+/// Handles records of consumer group <c>orchestrator</c>: parses each by topic, finds its request, and applies a
+/// partition's batch through <see cref="RequestStore.ApplyBatchAsync"/> (inbox + state + history + outbox of all of
+/// them in one transaction). The consumer loop stores the offsets only after this returns, i.e. after the database
+/// commit. Records that can never be processed are answered with <see cref="PoisonMessageException"/> and dead-lettered;
+/// the others of their batch are applied.
 /// </summary>
-public sealed class OrchestratorMessageHandler(RequestStore store, ILogger<OrchestratorMessageHandler> logger) : IKafkaMessageHandler
+public sealed class OrchestratorMessageHandler(RequestStore store, ILogger<OrchestratorMessageHandler> logger) : IKafkaMessageHandler, IKafkaBatchHandler
 {
     private const int MaxMessageIdLength = 200;
 
     public async Task HandleAsync(ConsumedMessage record, CancellationToken cancellationToken)
     {
+        if ((await HandleBatchAsync([record], cancellationToken))[0] is { } failure) throw failure;
+    }
+
+    public async Task<IReadOnlyList<Exception?>> HandleBatchAsync(IReadOnlyList<ConsumedMessage> records, CancellationToken cancellationToken)
+    {
+        var failures = new Exception?[records.Count];
+        var inputs = new List<(int Index, ConsumedInput Input)>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            try
+            {
+                if (await InputOfAsync(records[i], cancellationToken) is { } input) inputs.Add((i, input));
+            }
+            catch (PoisonMessageException ex)
+            {
+                failures[i] = ex;
+            }
+        }
+        if (inputs.Count == 0) return failures;
+
+        // In a batch the loop's span covers all records; each outbox row continues its own input's trace instead.
+        var results = await store.ApplyBatchAsync(
+            [.. inputs.Select(x => records.Count == 1 ? x.Input : x.Input with { TraceParent = records[x.Index].TraceParent })], cancellationToken);
+        for (var k = 0; k < inputs.Count; k++)
+        {
+            var (index, input) = inputs[k];
+            if (results[k].Invalid is { } reason)
+                failures[index] = new PoisonMessageException($"{input.Message.Descriptor.Name} at {records[index].Position}: {reason}");
+        }
+        return failures;
+    }
+
+    /// <summary>The input a record makes, or null for a record of a topic the Orchestrator only observes; throws <see cref="PoisonMessageException"/>.</summary>
+    private async Task<ConsumedInput?> InputOfAsync(ConsumedMessage record, CancellationToken cancellationToken)
+    {
         // Every record is parsed first, so bytes that are no message are dead-lettered on whichever topic they arrive.
         var message = Parse(record);
         // DeepPlan, TaskBundle and RegressionTicket are what we publish; consuming them only observes the topics.
-        if (!PipelineMessages.Inputs.Contains(record.Topic)) return;
+        if (!PipelineMessages.Inputs.Contains(record.Topic)) return null;
 
         var requestId = await RequestIdOfAsync(record, message, cancellationToken);
         if (requestId.Length == 0 || requestId.Length > ChangeRequestRules.MaxIdLength)
@@ -38,16 +74,7 @@ public sealed class OrchestratorMessageHandler(RequestStore store, ILogger<Orche
             logger.LogWarning("{MessageType} at {Position} is keyed {Key} but names request {RequestId}; using the request id field",
                 message.Descriptor.Name, record.Position, Shorten(record.Key), requestId);
         }
-
-        var source = new MessageSource(record.Topic, record.Partition, record.Offset, MessageIdOf(record));
-        try
-        {
-            await store.ApplyAsync(requestId, message, source, cancellationToken);
-        }
-        catch (InvalidMessageException ex)
-        {
-            throw new PoisonMessageException($"{message.Descriptor.Name} at {record.Position}: {ex.Message}", ex);
-        }
+        return new ConsumedInput(requestId, message, new MessageSource(record.Topic, record.Partition, record.Offset, MessageIdOf(record)), TraceParent: null);
     }
 
     /// <summary>

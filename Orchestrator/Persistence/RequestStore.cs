@@ -31,54 +31,151 @@ public sealed class RequestStore(
     /// <summary>First key of the advisory lock taken on a request id that has no row yet.</summary>
     private const int UnknownRequestLockClass = 0x4F524351; // "ORCQ"
 
-    /// <summary>Applies one consumed message, unless its identity is already in the inbox.</summary>
+    /// <summary>Applies one consumed message, unless its identity is already in the inbox; throws <see cref="InvalidMessageException"/> for an invalid one.</summary>
     public async Task<ApplyOutcome> ApplyAsync(string requestId, IMessage message, MessageSource source, CancellationToken cancellationToken)
     {
+        var result = (await ApplyBatchAsync([new ConsumedInput(requestId, message, source, TraceParent: null)], cancellationToken))[0];
+        return result.Invalid is { } reason ? throw new InvalidMessageException(reason) : result.Outcome;
+    }
+
+    /// <summary>
+    /// Applies consumed messages in order in ONE transaction (group commit), each unless its identity is already in the
+    /// inbox or earlier in the batch. Three round trips for the common case: claim the inbox rows, see which are our own
+    /// messages and lock the requests; write every decision; commit. An invalid message is reported in its result (its
+    /// refusal is on the timeline, or, when it could not be decided at all, its inbox row is given back) and does not
+    /// affect the others. Any other failure throws and rolls back the whole batch.
+    /// </summary>
+    public async Task<IReadOnlyList<ApplyResult>> ApplyBatchAsync(IReadOnlyList<ConsumedInput> inputs, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
+        var results = new ApplyResult[inputs.Count];
+        var fresh = new List<int>();
+        var seen = new HashSet<string>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (seen.Add(inputs[i].Source.MessageId)) fresh.Add(i);
+            else results[i] = new ApplyResult(ApplyOutcome.Duplicate);
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (claimed, own, states) = await ClaimAndLockAsync(connection, transaction, [.. fresh.Select(i => inputs[i])], cancellationToken);
 
-        if (!await TryInsertInboxAsync(connection, transaction, requestId, source, cancellationToken))
+        var writes = new PendingWrites(connection, transaction);
+        var written = new List<(RequestState State, Decision Decision)>();
+        var now = time.GetUtcNow();
+        foreach (var i in fresh)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            metrics.Duplicate(source.Topic);
-            logger.LogDebug("Duplicate {MessageId} from {Source} ignored (already in the inbox)", source.MessageId, source);
-            return ApplyOutcome.Duplicate;
+            var (requestId, message, source, traceParent) = inputs[i];
+            if (!claimed.Contains(source.MessageId))
+            {
+                metrics.Duplicate(source.Topic);
+                logger.LogDebug("Duplicate {MessageId} from {Source} ignored (already in the inbox)", source.MessageId, source);
+                results[i] = new ApplyResult(ApplyOutcome.Duplicate);
+                continue;
+            }
+            if (own.Contains(source.MessageId))
+            {
+                results[i] = new ApplyResult(ApplyOutcome.OwnMessage);
+                continue;
+            }
+            if (!states.TryGetValue(requestId, out var current))
+            {
+                // No row to lock yet: serialize "park a plan" with "create the request" so neither misses the other.
+                await writes.FlushAsync(cancellationToken);
+                await LockUnknownRequestAsync(connection, transaction, requestId, cancellationToken);
+                current = await LoadForUpdateAsync(connection, transaction, requestId, cancellationToken);
+            }
+            Decision decision;
+            try
+            {
+                decision = workflow.Decide(current, message, source);
+            }
+            catch (InvalidMessageException ex)
+            {
+                writes.Add(InboxDelete(source.MessageId)); // as if it had never been seen: it is dead-lettered
+                results[i] = new ApplyResult(ApplyOutcome.NoEffect, ex.Message);
+                continue;
+            }
+            if (decision.State is null && message is Plan plan)
+            {
+                writes.Add(ParkedPlanInsert(requestId, plan, source));
+                logger.LogInformation("Plan {PlanId} from {Source} arrived before its change request {RequestId}; parked until the request arrives",
+                    plan.Id, source, requestId);
+                results[i] = new ApplyResult(ApplyOutcome.Parked);
+                continue;
+            }
+            if (decision.State is null)
+            {
+                logger.LogWarning("{MessageType} {MessageId} from {Source} names request {RequestId}, which this Orchestrator does not know; it was recorded and skipped. Submit the request first (POST /api/change-requests or change.request.in).",
+                    message.Descriptor.Name, source.MessageId, source, requestId);
+                results[i] = new ApplyResult(ApplyOutcome.UnknownRequest);
+                continue;
+            }
+            if (decision.Created)
+            {
+                await writes.FlushAsync(cancellationToken);
+                decision = await ApplyParkedPlansAsync(connection, transaction, decision, cancellationToken);
+            }
+            if (!decision.HasEffects)
+            {
+                results[i] = new ApplyResult(ApplyOutcome.NoEffect, decision.Refusal);
+                continue;
+            }
+            var state = AddWrites(writes, current, decision, [], traceParent ?? CurrentTraceParent(), now);
+            states[requestId] = state;
+            written.Add((state, decision));
+            // A refusal's reason is on the request's timeline now; the caller dead-letters the input.
+            results[i] = new ApplyResult(ApplyOutcome.Applied, decision.Refusal);
         }
-        if (OwnTopics.Contains(source.Topic) && await IsOwnMessageAsync(connection, transaction, source.MessageId, cancellationToken))
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return ApplyOutcome.OwnMessage;
-        }
+        await writes.FlushAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
 
-        var current = await LoadForUpdateAsync(connection, transaction, requestId, cancellationToken);
-        if (current is null)
+        signals.Committed(wroteOutbox: written.Any(w => w.Decision.Outbox.Count > 0));
+        Recorded(written, started);
+        return results;
+    }
+
+    /// <summary>
+    /// One round trip: inserts the inbox rows (those already there are not claimed), finds which inputs are our own
+    /// messages coming back, and locks the named requests in id order, so concurrent batches never deadlock on them.
+    /// </summary>
+    private static async Task<(HashSet<string> Claimed, HashSet<string> Own, Dictionary<string, RequestState?> States)> ClaimAndLockAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ConsumedInput> inputs, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var claim = new NpgsqlBatchCommand(
+            "INSERT INTO inbox (message_id, topic, partition, \"offset\", request_id, received_at) " +
+            "SELECT m, t, p, o, r, now() FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[]) AS i (m, t, p, o, r) " +
+            "ON CONFLICT (message_id) DO NOTHING RETURNING message_id");
+        claim.Parameters.Add(new NpgsqlParameter { Value = inputs.Select(i => i.Source.MessageId).ToArray() });
+        claim.Parameters.Add(new NpgsqlParameter { Value = inputs.Select(i => i.Source.Topic).ToArray() });
+        claim.Parameters.Add(new NpgsqlParameter { Value = inputs.Select(i => i.Source.Partition ?? -1).ToArray() });
+        claim.Parameters.Add(new NpgsqlParameter { Value = inputs.Select(i => i.Source.Offset ?? -1).ToArray() });
+        claim.Parameters.Add(new NpgsqlParameter { Value = inputs.Select(i => i.RequestId).ToArray() });
+        batch.BatchCommands.Add(claim);
+        var own = new NpgsqlBatchCommand("SELECT message_id FROM outbox WHERE message_id = ANY($1)");
+        own.Parameters.Add(new NpgsqlParameter { Value = inputs.Where(i => OwnTopics.Contains(i.Source.Topic)).Select(i => i.Source.MessageId).ToArray() });
+        batch.BatchCommands.Add(own);
+        var requestIds = inputs.Select(i => i.RequestId).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var lockRows = new NpgsqlBatchCommand($"SELECT {RequestRows.Columns} FROM requests WHERE id = ANY($1) ORDER BY id FOR UPDATE");
+        lockRows.Parameters.Add(new NpgsqlParameter { Value = requestIds });
+        batch.BatchCommands.Add(lockRows);
+
+        var claimed = new HashSet<string>();
+        var ownIds = new HashSet<string>();
+        var states = new Dictionary<string, RequestState?>();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) claimed.Add(reader.GetString(0));
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) ownIds.Add(reader.GetString(0));
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            // No row to lock yet: serialize "park a plan" with "create the request" so neither misses the other.
-            await LockUnknownRequestAsync(connection, transaction, requestId, cancellationToken);
-            current = await LoadForUpdateAsync(connection, transaction, requestId, cancellationToken);
+            var state = RequestRows.Read(reader);
+            states[state.Id] = state;
         }
-        var decision = workflow.Decide(current, message, source);
-        if (decision.State is null && message is Plan plan)
-        {
-            await ParkPlanAsync(connection, transaction, requestId, plan, source, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            logger.LogInformation("Plan {PlanId} from {Source} arrived before its change request {RequestId}; parked until the request arrives",
-                plan.Id, source, requestId);
-            return ApplyOutcome.Parked;
-        }
-        if (decision.State is null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            logger.LogWarning("{MessageType} {MessageId} from {Source} names request {RequestId}, which this Orchestrator does not know; it was recorded and skipped. Submit the request first (POST /api/change-requests or change.request.in).",
-                message.Descriptor.Name, source.MessageId, source, requestId);
-            return ApplyOutcome.UnknownRequest;
-        }
-        if (decision.Created) decision = await ApplyParkedPlansAsync(connection, transaction, decision, cancellationToken);
-        var outcome = await WriteAndCommitAsync(connection, transaction, current, decision, [], started, cancellationToken);
-        // The reason is on the request's timeline now; the caller dead-letters the input.
-        if (decision.Refusal is { } reason) throw new InvalidMessageException(reason);
-        return outcome;
+        return (claimed, ownIds, states);
     }
 
     /// <summary>
@@ -206,52 +303,57 @@ public sealed class RequestStore(
             return ApplyOutcome.NoEffect;
         }
 
-        var state = decision.State! with { Version = (current?.Version ?? 0) + 1 };
-        var now = time.GetUtcNow();
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(current is null ? RequestRows.Insert(state) : RequestRows.Update(state, current.Version));
-        foreach (var entry in decision.History) batch.BatchCommands.Add(HistoryInsert(state.Id, entry));
-        var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
-        foreach (var message in outbox) batch.BatchCommands.Add(OutboxInsert(message, traceParent, now));
-        if (decision.ReleasePlanId is { } planId) batch.BatchCommands.Add(LeaseReleaseInsert(planId, state.Id, now));
-        foreach (var correlation in decision.Correlations) batch.BatchCommands.Add(CorrelationUpsert(correlation, state.Id));
-        if (claim is not null) batch.BatchCommands.Add(claim);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var writes = new PendingWrites(connection, transaction);
+        var state = AddWrites(writes, current, decision, extraOutbox, CurrentTraceParent(), time.GetUtcNow());
+        if (claim is not null) writes.Add(claim);
+        await writes.FlushAsync(cancellationToken);
         if (claim is not null && claim.RecordsAffected != 1)
         {
             await transaction.RollbackAsync(cancellationToken);
             return ApplyOutcome.NoEffect;
         }
-        if (current is not null && batch.BatchCommands[0].RecordsAffected != 1)
-        {
-            // Only possible if a row was written without the row lock; retrying re-reads it.
-            throw new InvalidOperationException($"Request {state.Id} changed concurrently (expected version {current.Version}); the input will be retried.");
-        }
         await transaction.CommitAsync(cancellationToken);
 
         signals.Committed(wroteOutbox: outbox.Count > 0);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        foreach (var entry in decision.History) metrics.Recorded(entry, elapsed);
-        foreach (var entry in decision.History.Where(e => e.Applied))
-        {
-            logger.LogInformation("Request {RequestId}: {Trigger} {From} -> {To} ({Source})",
-                state.Id, entry.Trigger.Name(), entry.From.Name(), entry.To.Name(), entry.Source);
-        }
+        Recorded([(state, decision)], started);
         return ApplyOutcome.Applied;
     }
 
-    private static async Task<bool> TryInsertInboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string requestId, MessageSource source, CancellationToken cancellationToken)
+    /// <summary>Queues the writes of one decision (request row, history, outbox, lease release, correlations); returns the new state.</summary>
+    private static RequestState AddWrites(PendingWrites writes, RequestState? current, Decision decision, IReadOnlyList<OutboundMessage> extraOutbox,
+        string? traceParent, DateTimeOffset now)
     {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO inbox (message_id, topic, partition, \"offset\", request_id, received_at) VALUES ($1, $2, $3, $4, $5, now()) " +
-            "ON CONFLICT (message_id) DO NOTHING", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = source.MessageId });
-        command.Parameters.Add(new NpgsqlParameter { Value = source.Topic });
-        command.Parameters.Add(new NpgsqlParameter { Value = source.Partition ?? -1 });
-        command.Parameters.Add(new NpgsqlParameter { Value = source.Offset ?? -1 });
-        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var state = decision.State! with { Version = (current?.Version ?? 0) + 1 };
+        if (current is null) writes.Add(RequestRows.Insert(state));
+        else writes.AddVersioned(RequestRows.Update(state, current.Version), state.Id, current.Version);
+        foreach (var entry in decision.History) writes.Add(HistoryInsert(state.Id, entry));
+        foreach (var message in extraOutbox.Concat(decision.Outbox)) writes.Add(OutboxInsert(message, traceParent, now));
+        if (decision.ReleasePlanId is { } planId) writes.Add(LeaseReleaseInsert(planId, state.Id, now));
+        foreach (var correlation in decision.Correlations) writes.Add(CorrelationUpsert(correlation, state.Id));
+        return state;
+    }
+
+    private static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
+
+    private void Recorded(IReadOnlyList<(RequestState State, Decision Decision)> written, long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        foreach (var (state, decision) in written)
+        {
+            foreach (var entry in decision.History) metrics.Recorded(entry, elapsed);
+            foreach (var entry in decision.History.Where(e => e.Applied))
+            {
+                logger.LogInformation("Request {RequestId}: {Trigger} {From} -> {To} ({Source})",
+                    state.Id, entry.Trigger.Name(), entry.From.Name(), entry.To.Name(), entry.Source);
+            }
+        }
+    }
+
+    private static NpgsqlBatchCommand InboxDelete(string messageId)
+    {
+        var command = new NpgsqlBatchCommand("DELETE FROM inbox WHERE message_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = messageId });
+        return command;
     }
 
     private static async Task LockUnknownRequestAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
@@ -263,12 +365,10 @@ public sealed class RequestStore(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task ParkPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string requestId, Plan plan, MessageSource source, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand ParkedPlanInsert(string requestId, Plan plan, MessageSource source)
     {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO parked_plans (request_id, payload, topic, partition, \"offset\", message_id, parked_at) VALUES ($1, $2, $3, $4, $5, $6, now())",
-            connection, transaction);
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO parked_plans (request_id, payload, topic, partition, \"offset\", message_id, parked_at) VALUES ($1, $2, $3, $4, $5, $6, now())");
         var p = command.Parameters;
         p.Add(new NpgsqlParameter { Value = requestId });
         p.Add(new NpgsqlParameter { Value = plan.ToByteArray() });
@@ -276,7 +376,7 @@ public sealed class RequestStore(
         p.Add(new NpgsqlParameter { Value = (object?)source.Partition ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         p.Add(new NpgsqlParameter { Value = (object?)source.Offset ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         p.Add(new NpgsqlParameter { Value = source.MessageId });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     /// <summary>Decides the plans parked for a request just created, in arrival order, on top of its creation.</summary>
@@ -299,14 +399,6 @@ public sealed class RequestStore(
         foreach (var (_, plan, source) in parked.OrderBy(p => p.Seq))
             decision = decision.Then(workflow.Decide(decision.State, plan, source));
         return decision;
-    }
-
-    private static async Task<bool> IsOwnMessageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string messageId, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM outbox WHERE message_id = $1)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = messageId });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<RequestState?> LoadForUpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,

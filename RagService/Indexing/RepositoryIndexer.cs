@@ -122,14 +122,16 @@ public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions option
 
         async Task WriteReadyAsync(int upTo)
         {
+            var ready = new List<FileChunks>(upTo - nextToWrite);
             for (; nextToWrite < upTo; nextToWrite++)
             {
                 var (path, hash, chunks) = files[nextToWrite];
                 var entries = chunks.Select((chunk, i) => new EmbeddedChunk(index.NextChunkId(), chunk, vectors[nextToWrite][i])).ToList();
                 await store.SaveFileAsync(path, hash, entries, cancellationToken).ConfigureAwait(false);
-                await index.PutFileAsync(path, hash, entries, cancellationToken).ConfigureAwait(false);
+                ready.Add(new FileChunks(path, hash, entries));
                 vectors[nextToWrite] = [];
             }
+            if (ready.Count > 0) await index.PutFilesAsync(ready, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RagService.Search;
@@ -28,9 +29,9 @@ namespace RagService.Search;
 public sealed class Bm25Index
 {
     public const double K1 = 1.2;
-    private static readonly double[] FieldWeights = [2.0, 3.0, 1.0];
-    private static readonly double[] FieldB = [0.3, 0.5, 0.75];
-    private const int FieldCount = 3;
+    private const double PathWeight = 2.0, SymbolWeight = 3.0, BodyWeight = 1.0;
+    private const double PathB = 0.3, SymbolB = 0.5, BodyB = 0.75;
+    private const int FieldCount = Bm25Terms.FieldCount;
 
     // Rounding in sums of doubles must never make a bound smaller than what it bounds.
     private const double BoundSlack = 1 + 1e-9;
@@ -43,7 +44,7 @@ public sealed class Bm25Index
     private readonly Dictionary<long, int> slotOfId = [];
     private readonly List<long> idOfSlot = [];
     private readonly List<int[]?> termsOfSlot = [];
-    private readonly List<int> fieldLengths = [];
+    private int[] fieldLengths = new int[FieldCount * 256]; // per slot, path, symbol and body lengths
     private readonly long[] totalFieldLengths = new long[FieldCount];
     private int deletedPostings;
     private int livePostings;
@@ -70,51 +71,37 @@ public sealed class Bm25Index
         return bytes;
     }
 
-    public void Add(long id, Bm25Document document)
+    public void Add(long id, Bm25Document document) => Add(id, Bm25Terms.Count(document));
+
+    public void Add(long id, Bm25Terms document)
     {
         Remove(id);
-        var frequencies = new Dictionary<string, ushort[]>(StringComparer.Ordinal);
-        Span<int> lengths = stackalloc int[FieldCount];
-        Count(document.PathTerms, 0, lengths);
-        Count(document.SymbolTerms, 1, lengths);
-        Count(document.BodyTerms, 2, lengths);
+        var lengths = document.Lengths;
         var slot = idOfSlot.Count;
-        var slotTerms = new int[frequencies.Count];
-        var i = 0;
-        foreach (var (term, tf) in frequencies)
+        var slotTerms = new int[document.Terms.Length];
+        var tf = document.Frequencies;
+        for (var i = 0; i < slotTerms.Length; i++)
         {
+            var term = document.Terms[i];
             if (!termIds.TryGetValue(term, out var termId))
             {
                 termId = terms.Count;
                 termIds[term] = termId;
                 terms.Add(new TermPostings());
             }
-            terms[termId].Append(new Posting(slot, tf[0], tf[1], tf[2]), lengths);
-            slotTerms[i++] = termId;
+            terms[termId].Append(new Posting(slot, tf[i * FieldCount], tf[i * FieldCount + 1], tf[i * FieldCount + 2]), lengths);
+            slotTerms[i] = termId;
             livePostings++;
         }
+        if ((slot + 1) * FieldCount > fieldLengths.Length) Array.Resize(ref fieldLengths, fieldLengths.Length * 2);
         for (var f = 0; f < FieldCount; f++)
         {
             totalFieldLengths[f] += lengths[f];
-            fieldLengths.Add(lengths[f]);
+            fieldLengths[slot * FieldCount + f] = lengths[f];
         }
         idOfSlot.Add(id);
         termsOfSlot.Add(slotTerms);
         slotOfId[id] = slot;
-
-        void Count(IReadOnlyList<string> fieldTerms, int field, Span<int> fieldLength)
-        {
-            fieldLength[field] = fieldTerms.Count;
-            foreach (var term in fieldTerms)
-            {
-                if (!frequencies.TryGetValue(term, out var tf))
-                {
-                    tf = new ushort[FieldCount];
-                    frequencies[term] = tf;
-                }
-                if (tf[field] < ushort.MaxValue) tf[field]++;
-            }
-        }
     }
 
     public bool Remove(long id)
@@ -369,23 +356,28 @@ public sealed class Bm25Index
     /// <summary>Per-query constants of the length normalisation, and the one formula both scoring paths use.</summary>
     private readonly struct Scorer
     {
-        private readonly double[] inverseAverage;
-        private readonly List<int> lengths;
+        private readonly double inversePath;
+        private readonly double inverseSymbol;
+        private readonly double inverseBody;
+        private readonly int[] lengths;
 
         public Scorer(Bm25Index index)
         {
-            inverseAverage = new double[FieldCount];
             var n = index.slotOfId.Count;
-            for (var f = 0; f < FieldCount; f++) inverseAverage[f] = 1 / Math.Max(1.0, (double)index.totalFieldLengths[f] / n);
+            inversePath = 1 / Math.Max(1.0, (double)index.totalFieldLengths[0] / n);
+            inverseSymbol = 1 / Math.Max(1.0, (double)index.totalFieldLengths[1] / n);
+            inverseBody = 1 / Math.Max(1.0, (double)index.totalFieldLengths[2] / n);
             lengths = index.fieldLengths;
         }
 
+        // The hot loop of every search: constants per field, no lookups but the document's field lengths.
         public double Saturated(in Posting posting)
         {
             var at = posting.Slot * FieldCount;
-            var tf = Normalised(posting.PathTf, 0, lengths[at])
-                   + Normalised(posting.SymbolTf, 1, lengths[at + 1])
-                   + Normalised(posting.BodyTf, 2, lengths[at + 2]);
+            var tf = 0.0;
+            if (posting.PathTf != 0) tf += Normalised(posting.PathTf, PathWeight, PathB, lengths[at], inversePath);
+            if (posting.SymbolTf != 0) tf += Normalised(posting.SymbolTf, SymbolWeight, SymbolB, lengths[at + 1], inverseSymbol);
+            if (posting.BodyTf != 0) tf += Normalised(posting.BodyTf, BodyWeight, BodyB, lengths[at + 2], inverseBody);
             return tf * (K1 + 1) / (tf + K1);
         }
 
@@ -393,16 +385,15 @@ public sealed class Bm25Index
         public double SaturatedBound(TermPostings list)
         {
             var tf = 0.0;
-            for (var f = 0; f < FieldCount; f++) tf += Normalised(list.MaxTf[f], f, list.MinLength[f]);
+            if (list.MaxTf[0] != 0) tf += Normalised(list.MaxTf[0], PathWeight, PathB, list.MinLength[0], inversePath);
+            if (list.MaxTf[1] != 0) tf += Normalised(list.MaxTf[1], SymbolWeight, SymbolB, list.MinLength[1], inverseSymbol);
+            if (list.MaxTf[2] != 0) tf += Normalised(list.MaxTf[2], BodyWeight, BodyB, list.MinLength[2], inverseBody);
             return tf * (K1 + 1) / (tf + K1);
         }
 
-        private double Normalised(int tf, int field, int length)
-        {
-            if (tf == 0) return 0;
-            var norm = 1 - FieldB[field] + FieldB[field] * length * inverseAverage[field];
-            return FieldWeights[field] * tf / norm;
-        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static double Normalised(int tf, double weight, double b, int length, double inverseAverage) =>
+            weight * tf / (1 - b + b * length * inverseAverage);
     }
 
     private readonly record struct ActiveTerm(TermPostings Postings, double Factor, double Bound);
@@ -432,7 +423,7 @@ public sealed class Bm25Index
             Widen(posting, lengths);
         }
 
-        public void Compact(List<long> idOfSlot, List<int> fieldLengths)
+        public void Compact(List<long> idOfSlot, int[] fieldLengths)
         {
             var kept = 0;
             Array.Fill(MaxTf, 0);

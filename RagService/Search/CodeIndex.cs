@@ -49,20 +49,33 @@ public sealed class CodeIndex(IVectorIndex vectors)
         Read(() => files.TryGetValue(path, out var f) ? f.ChunkIds.Select(id => chunks[id]).ToList() : []);
 
     /// <summary>Puts a file's chunks in place of whatever the file had before.</summary>
-    public async Task PutFileAsync(string path, string hash, IReadOnlyList<EmbeddedChunk> fileChunks, CancellationToken cancellationToken)
+    public Task PutFileAsync(string path, string hash, IReadOnlyList<EmbeddedChunk> fileChunks, CancellationToken cancellationToken) =>
+        PutFilesAsync([new FileChunks(path, hash, fileChunks)], cancellationToken);
+
+    /// <summary>Puts each file's chunks in place of whatever the file had before (a batch shares the work of its vectors and terms).</summary>
+    public async Task PutFilesAsync(IReadOnlyList<FileChunks> batch, CancellationToken cancellationToken)
     {
-        await RemoveFileAsync(path, cancellationToken).ConfigureAwait(false);
-        await vectors.UpsertAsync(fileChunks.Select(c => new VectorEntry(c.Id, path, c.Vector)).ToList(), cancellationToken).ConfigureAwait(false);
+        var all = batch.SelectMany(f => f.Chunks).ToList();
+        // Counting terms is most of the work of the lexical index and needs no lock: on every core, before it is touched.
+        var documents = new Bm25Terms[all.Count];
+        Parallel.For(0, all.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            documents[i] = Bm25Terms.Count(Bm25Document.FromChunk(all[i].Chunk.Path, all[i].Chunk.Symbol, all[i].Chunk.Text)));
+        foreach (var file in batch) await RemoveFileAsync(file.Path, cancellationToken).ConfigureAwait(false);
+        await vectors.UpsertAsync(batch.SelectMany(f => f.Chunks.Select(c => new VectorEntry(c.Id, f.Path, c.Vector))).ToList(), cancellationToken).ConfigureAwait(false);
         Write(() =>
         {
-            foreach (var chunk in fileChunks)
+            var next = 0;
+            foreach (var (path, hash, fileChunks) in batch)
             {
-                chunks[chunk.Id] = chunk.Chunk;
-                lexical.Add(chunk.Id, Bm25Document.FromChunk(chunk.Chunk.Path, chunk.Chunk.Symbol, chunk.Chunk.Text));
-                InterlockedMax(chunk.Id);
+                foreach (var chunk in fileChunks)
+                {
+                    chunks[chunk.Id] = chunk.Chunk;
+                    lexical.Add(chunk.Id, documents[next++]);
+                    InterlockedMax(chunk.Id);
+                }
+                files[path] = new IndexedFile(hash, fileChunks.Select(c => c.Id).ToArray());
+                fields.Put(path, fileChunks.Select(c => c.Chunk).ToList());
             }
-            files[path] = new IndexedFile(hash, fileChunks.Select(c => c.Id).ToArray());
-            fields.Put(path, fileChunks.Select(c => c.Chunk).ToList());
         });
     }
 
@@ -128,3 +141,6 @@ public sealed class CodeIndex(IVectorIndex vectors)
 
     private sealed record IndexedFile(string Hash, long[] ChunkIds);
 }
+
+/// <summary>A file's content hash and its chunks, ready for <see cref="CodeIndex.PutFilesAsync"/>.</summary>
+public sealed record FileChunks(string Path, string Hash, IReadOnlyList<EmbeddedChunk> Chunks);

@@ -35,11 +35,15 @@ public sealed class SimHasher
             flips[r] = new float[dimensions];
             for (var i = 0; i < dimensions; i++) flips[r][i] = random.Next(2) == 0 ? 1f : -1f;
         }
-        Words = rounds * width / 64;
+        WordsPerRotation = width / 64;
+        Words = rounds * WordsPerRotation;
     }
 
     /// <summary>64-bit words per signature.</summary>
     public int Words { get; }
+
+    /// <summary>64-bit words of one rotation's signs (the signature's first this many words are a signature of their own).</summary>
+    public int WordsPerRotation { get; }
 
     public int Bits => Words * 64;
 

@@ -70,6 +70,28 @@ public static class KafkaClientExtensions
     }
 
     /// <summary>
+    /// Adds a <see cref="KafkaConsumerLoop"/> that resolves <typeparamref name="THandler"/> from a new scope per batch
+    /// (records of one partition, see <see cref="KafkaConsumerOptions.MaxBatchSize"/>).
+    /// </summary>
+    public static TBuilder AddKafkaBatchConsumer<THandler, TBuilder>(this TBuilder builder, string connectionName, Action<KafkaConsumerOptions> configure)
+        where THandler : class, IKafkaBatchHandler
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.TryAddScoped<THandler>();
+        return builder.AddKafkaConsumer(connectionName, configure, (sp, options, bootstrapServers) => new KafkaConsumerLoop(
+            bootstrapServers,
+            options,
+            async (messages, cancellationToken) =>
+            {
+                await using var scope = sp.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<THandler>().HandleBatchAsync(messages, cancellationToken);
+            },
+            sp.GetRequiredService<IKafkaPublisher>(),
+            sp.GetRequiredService<ILogger<KafkaConsumerLoop>>(),
+            sp.GetService<TimeProvider>()));
+    }
+
+    /// <summary>
     /// Adds a <see cref="KafkaConsumerLoop"/> for <paramref name="connectionName"/> with a handler delegate; dead letters
     /// go through the process's <see cref="IKafkaPublisher"/>. Several loops (groups) per service are fine.
     /// </summary>
@@ -78,6 +100,17 @@ public static class KafkaClientExtensions
         string connectionName,
         Action<KafkaConsumerOptions> configure,
         Func<IServiceProvider, ConsumedMessage, CancellationToken, Task> handler)
+        where TBuilder : IHostApplicationBuilder =>
+        builder.AddKafkaConsumer(connectionName, configure, (sp, options, bootstrapServers) => new KafkaConsumerLoop(
+            bootstrapServers,
+            options,
+            (message, cancellationToken) => handler(sp, message, cancellationToken),
+            sp.GetRequiredService<IKafkaPublisher>(),
+            sp.GetRequiredService<ILogger<KafkaConsumerLoop>>(),
+            sp.GetService<TimeProvider>()));
+
+    private static TBuilder AddKafkaConsumer<TBuilder>(this TBuilder builder, string connectionName, Action<KafkaConsumerOptions> configure,
+        Func<IServiceProvider, KafkaConsumerOptions, string, KafkaConsumerLoop> loop)
         where TBuilder : IHostApplicationBuilder
     {
         var options = new KafkaConsumerOptions();
@@ -85,13 +118,7 @@ public static class KafkaClientExtensions
         options.Validate();
         var bootstrapServers = KafkaConnection.BootstrapServers(builder.Configuration, connectionName);
         builder.AddKafkaPublisher(connectionName);
-        builder.Services.AddSingleton<IHostedService>(sp => new KafkaConsumerLoop(
-            bootstrapServers,
-            options,
-            (message, cancellationToken) => handler(sp, message, cancellationToken),
-            sp.GetRequiredService<IKafkaPublisher>(),
-            sp.GetRequiredService<ILogger<KafkaConsumerLoop>>(),
-            sp.GetService<TimeProvider>()));
+        builder.Services.AddSingleton<IHostedService>(sp => loop(sp, options, bootstrapServers));
         builder.AddKafkaClientDefaults(connectionName, options.DisableHealthChecks);
         return builder;
     }

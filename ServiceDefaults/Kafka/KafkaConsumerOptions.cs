@@ -16,6 +16,15 @@ public sealed class KafkaConsumerOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// One worker per assigned partition, so partitions are handled concurrently (each in offset order). The handler
+    /// must then be safe to call concurrently for different partitions.
+    /// </summary>
+    public bool ProcessPartitionsInParallel { get; set; }
+
+    /// <summary>With <see cref="ProcessPartitionsInParallel"/>: at most this many already-fetched records of a partition go to the handler at once.</summary>
+    public int MaxBatchSize { get; set; } = 1;
+
     /// <summary>Where a new group starts: at the earliest record (default, so nothing published before the first start is skipped) or only new ones.</summary>
     public bool StartFromEarliest { get; set; } = true;
 
@@ -46,6 +55,8 @@ public sealed class KafkaConsumerOptions
             throw new InvalidOperationException("KafkaConsumerOptions.GroupId is required (e.g. \"request-planner\").");
         if (Topics.Count == 0)
             throw new InvalidOperationException($"KafkaConsumerOptions.Topics is empty for group {GroupId}: name at least one topic.");
+        if (MaxBatchSize < 1)
+            throw new InvalidOperationException($"KafkaConsumerOptions.MaxBatchSize must be 1 or more (group {GroupId}).");
         if (MaxRetries < 0)
             throw new InvalidOperationException($"KafkaConsumerOptions.MaxRetries must be 0 or more (group {GroupId}).");
     }

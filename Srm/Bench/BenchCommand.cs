@@ -34,12 +34,16 @@ public static class BenchCommand
         var repo = "bench-" + Guid.NewGuid().ToString("N")[..12];
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Srm bench against {options.Url}: {options.Clients} clients, {options.Seconds} s per phase, {options.Symbols} symbols, repo {repo}, {Environment.ProcessorCount} cores"));
+            $"Srm bench against {options.Url}: {options.Clients} clients, {options.WarmupSeconds} s warm-up, {options.Seconds} s per phase, {options.Symbols} symbols, repo {repo}, {Environment.ProcessorCount} cores"));
 
         try
         {
-            // Warm up connections, JIT and the server's pool so the first phase measures steady state.
-            await RunPhaseAsync("warmup", 1, options with { Seconds = 2 }, (id, random, ct) => SingleAsync(client, repo, id, random, options, ct));
+            // Warm up connections, the server's pool and both processes' JIT (tiered compilation recompiles hot code
+            // for seconds under load; on 2 busy cores it is still at it after 2 s) so the phases measure steady state.
+            if (options.WarmupSeconds > 0)
+            {
+                await RunPhaseAsync("warmup", 1, options with { Seconds = options.WarmupSeconds }, (id, random, ct) => SingleAsync(client, repo, id, random, options, ct));
+            }
 
             var single = await RunPhaseAsync("single", 1, options, (id, random, ct) => SingleAsync(client, repo, id, random, options, ct));
             Console.WriteLine(single.Format());

@@ -3,14 +3,15 @@ using System.Globalization;
 namespace Srm.Bench;
 
 /// <summary>
-/// Arguments of <c>bench</c>: <c>--url http://127.0.0.1:PORT [--clients 32] [--seconds 20] [--symbols 1000]
+/// Arguments of <c>bench</c>: <c>--url http://127.0.0.1:PORT [--clients 32] [--seconds 20] [--warmup 10] [--symbols 1000]
 /// [--batch 10] [--ttl 60] [--db CONNECTION_STRING]</c>. <c>--batch 0</c> skips the batch phase; <c>--db</c> (the
 /// Srm's database) runs pgbench after the single phase as its anchor.
 /// </summary>
-public sealed record BenchOptions(Uri Url, int Clients, int Seconds, int Symbols, int BatchSize, int TtlSeconds, string? Database)
+public sealed record BenchOptions(
+    Uri Url, int Clients, int Seconds, int WarmupSeconds, int Symbols, int BatchSize, int TtlSeconds, string? Database)
 {
     public const string Usage =
-        "usage: Srm bench --url http://127.0.0.1:PORT [--clients 32] [--seconds 20] [--symbols 1000] [--batch 10] [--ttl 60] [--db \"Host=..;Port=..;Username=..;Database=srmdb\"]";
+        "usage: Srm bench --url http://127.0.0.1:PORT [--clients 32] [--seconds 20] [--warmup 10] [--symbols 1000] [--batch 10] [--ttl 60] [--db \"Host=..;Port=..;Username=..;Database=srmdb\"]";
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with the usage on bad input.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -26,7 +27,7 @@ public sealed record BenchOptions(Uri Url, int Clients, int Seconds, int Symbols
             values[args[i][2..]] = args[i + 1];
         }
 
-        var unknown = values.Keys.Except(["url", "clients", "seconds", "symbols", "batch", "ttl", "db"]).ToList();
+        var unknown = values.Keys.Except(["url", "clients", "seconds", "warmup", "symbols", "batch", "ttl", "db"]).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", unknown.Select(u => "--" + u))}.\n{Usage}");
@@ -42,6 +43,7 @@ public sealed record BenchOptions(Uri Url, int Clients, int Seconds, int Symbols
             uri,
             Number(values, "clients", 32, min: 1, max: 1024),
             Number(values, "seconds", 20, min: 1, max: 3600),
+            Number(values, "warmup", 10, min: 0, max: 3600),
             Number(values, "symbols", 1000, min: Math.Max(1, batch), max: 10_000_000),
             batch,
             Number(values, "ttl", 60, min: 1, max: 86_400),

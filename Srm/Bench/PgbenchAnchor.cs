@@ -64,8 +64,8 @@ public static partial class PgbenchAnchor
             .Replace("$4", "ARRAY['main']", StringComparison.Ordinal)
             .Replace("$3", $"ARRAY['{repo}']", StringComparison.Ordinal)
             .Replace("$2", options.TtlSeconds.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("$1", "'bench-pgbench-' || :client_id", StringComparison.Ordinal);
-        var release = LeaseStore.ReleaseSql.Replace("$1", ":lease_id", StringComparison.Ordinal);
+            .Replace("$1", "ARRAY['bench-pgbench-' || :client_id]", StringComparison.Ordinal);
+        var release = LeaseStore.ReleaseSql.Replace("$1", "ARRAY[:lease_id]::bigint[]", StringComparison.Ordinal);
         return string.Create(CultureInfo.InvariantCulture, $"""
             \set sym random(0, {options.Symbols - 1})
             \set type :sym / 10

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Srm.Leases;
@@ -8,6 +9,9 @@ namespace Srm.Leases;
 /// <list type="bullet">
 /// <item>Reserving: one <c>INSERT ... ON CONFLICT DO UPDATE ... WHERE expired OR same plan</c> statement
 /// decides all symbols of a request inside one transaction; any refused symbol rolls everything back.</item>
+/// <item>Concurrent one-symbol reservations (and concurrent releases) of different symbols are coalesced into one
+/// statement of that same shape (<see cref="StatementCoalescer{TRequest, TKey, TResult}"/>): each row carries its own
+/// plan and is decided alone, so the outcome of each call is the one it would get by itself.</item>
 /// <item>Re-reserving by the plan that holds a live lease returns the same lease id and extends its expiry
 /// to at least now + ttl (never shortens it).</item>
 /// <item>An expired or released lease is replaced by a new lease with a new, larger id: old ids become stale
@@ -16,17 +20,33 @@ namespace Srm.Leases;
 /// multi-row statement, so concurrent batches, plan releases and sweeps cannot deadlock.</item>
 /// </list>
 /// </summary>
-public sealed class LeaseStore(NpgsqlDataSource dataSource)
+public sealed class LeaseStore : IAsyncDisposable
 {
+    // Enough rows per statement to amortize its fixed cost, few enough that no statement holds many locks for long.
+    private const int MaxCoalesced = 64;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly StatementCoalescer<SingleReservation, SymbolKey, GrantedLease?> reservations;
+    private readonly StatementCoalescer<long, long, bool> releases;
+
+    public LeaseStore(NpgsqlDataSource dataSource, IOptions<SrmOptions> options)
+    {
+        this.dataSource = dataSource;
+        var lanes = options.Value.StatementLanes;
+        reservations = new(lanes, MaxCoalesced, r => r.Item.Key, ReserveCoalescedAsync);
+        releases = new(lanes, MaxCoalesced, leaseId => leaseId, ReleaseCoalescedAsync);
+    }
+
     // The DO UPDATE branch runs after the conflicting row is locked, so the clock it reads and the id it draws
     // are later than anything the previous holder committed: a taken-over lease is granted no earlier than the
     // old one ended, and carries a larger id even if this statement drew its VALUES id before waiting.
     // (The VALUES id is used only when the symbol has no row; unused ids leave gaps, which is fine.)
+    // Each row names its plan ($1), so one statement can decide the single reservations of many plans; keys are unique.
     internal const string ReserveSql = """
         INSERT INTO leases AS l (lease_id, repo, branch, fq_name, kind, file_path, plan_id, acquired_at, expires_at)
-        SELECT nextval('lease_ids'), i.repo, i.branch, i.fq_name, i.kind, i.file_path, $1,
+        SELECT nextval('lease_ids'), i.repo, i.branch, i.fq_name, i.kind, i.file_path, i.plan_id,
                clock_timestamp(), clock_timestamp() + make_interval(secs => $2)
-        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS i(repo, branch, fq_name, kind, file_path)
+        FROM unnest($1::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS i(plan_id, repo, branch, fq_name, kind, file_path)
         ORDER BY i.repo COLLATE "C", i.branch COLLATE "C", i.fq_name COLLATE "C"
         ON CONFLICT (repo, branch, fq_name) DO UPDATE
         SET (lease_id, kind, file_path, plan_id, acquired_at, expires_at, released_at) = (
@@ -59,9 +79,18 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         RETURNING expires_at
         """;
 
+    // Ends the live leases among $1 (ids are unique); locks them in the stable order, as every multi-row statement does.
     internal const string ReleaseSql = """
-        UPDATE leases SET released_at = clock_timestamp(), expires_at = least(expires_at, clock_timestamp())
-        WHERE lease_id = $1 AND released_at IS NULL AND expires_at > clock_timestamp()
+        WITH locked AS (
+            SELECT repo, branch, fq_name FROM leases
+            WHERE lease_id = ANY($1) AND released_at IS NULL AND expires_at > clock_timestamp()
+            ORDER BY repo COLLATE "C", branch COLLATE "C", fq_name COLLATE "C"
+            FOR UPDATE)
+        UPDATE leases l SET released_at = clock_timestamp(), expires_at = least(l.expires_at, clock_timestamp())
+        FROM locked
+        WHERE l.repo = locked.repo AND l.branch = locked.branch AND l.fq_name = locked.fq_name
+          AND l.lease_id = ANY($1) AND l.released_at IS NULL AND l.expires_at > clock_timestamp()
+        RETURNING l.lease_id
         """;
 
     private const string ReleasePlanSql = """
@@ -114,13 +143,13 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         var unique = Deduplicate(items);
         if (unique.Count == 1)
         {
-            // One symbol: the statement is atomic on its own, so the usual outcome (granted) needs no transaction
-            // and costs one round trip. A refusal falls through to the transaction, which reads the holder under lock.
-            await using var single = dataSource.CreateCommand();
-            var granted = await ExecuteReserveAsync(single, planId, ttlSeconds, unique, cancellationToken);
-            if (granted.Count == 1)
+            // One symbol: its row is atomic on its own, so the usual outcome (granted) needs no transaction and shares
+            // one statement with other callers' single symbols. A refusal falls through to the transaction, which
+            // reads the holder under lock.
+            var granted = await reservations.RunAsync(new SingleReservation(planId, ttlSeconds, unique[0]), cancellationToken);
+            if (granted is not null)
             {
-                return new ReservationResult(granted, []);
+                return new ReservationResult([granted], []);
             }
         }
 
@@ -129,7 +158,7 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         List<GrantedLease> leases;
         await using (var reserve = new NpgsqlCommand(null, connection, transaction))
         {
-            leases = await ExecuteReserveAsync(reserve, planId, ttlSeconds, unique, cancellationToken);
+            leases = await ExecuteReserveAsync(reserve, [.. unique.Select(_ => planId)], ttlSeconds, unique, cancellationToken);
         }
 
         if (leases.Count == unique.Count)
@@ -153,11 +182,31 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
         return new ReservationResult([], conflicts);
     }
 
+    /// <summary>Single reservations of distinct symbols, by any plans: one statement per ttl (all share one in practice).</summary>
+    private async Task<IReadOnlyList<GrantedLease?>> ReserveCoalescedAsync(
+        IReadOnlyList<SingleReservation> requests, CancellationToken cancellationToken)
+    {
+        var results = new GrantedLease?[requests.Count];
+        foreach (var sameTtl in requests.Index().GroupBy(r => r.Item.TtlSeconds))
+        {
+            await using var command = dataSource.CreateCommand();
+            var granted = await ExecuteReserveAsync(command, [.. sameTtl.Select(r => r.Item.PlanId)], sameTtl.Key,
+                [.. sameTtl.Select(r => r.Item.Item)], cancellationToken);
+            var positions = sameTtl.ToDictionary(r => r.Item.Item.Key, r => r.Index);
+            foreach (var lease in granted)
+            {
+                results[positions[lease.Lease.Key]] = lease;
+            }
+        }
+
+        return results;
+    }
+
     private static async Task<List<GrantedLease>> ExecuteReserveAsync(
-        NpgsqlCommand command, string planId, int ttlSeconds, List<SymbolReservation> unique, CancellationToken cancellationToken)
+        NpgsqlCommand command, string[] planIds, int ttlSeconds, IReadOnlyList<SymbolReservation> unique, CancellationToken cancellationToken)
     {
         command.CommandText = ReserveSql;
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = planId });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = planIds });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ttlSeconds });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.Key.Repo)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unique.Select(i => i.Key.Branch)] });
@@ -185,11 +234,23 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Ends a live lease now; false when the id is not live (stale fencing token).</summary>
-    public async Task<bool> ReleaseAsync(long leaseId, CancellationToken cancellationToken)
+    public Task<bool> ReleaseAsync(long leaseId, CancellationToken cancellationToken) => releases.RunAsync(leaseId, cancellationToken);
+
+    /// <summary>Releases of distinct lease ids, coalesced: which of them were live and are now ended.</summary>
+    private async Task<IReadOnlyList<bool>> ReleaseCoalescedAsync(IReadOnlyList<long> leaseIds, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ReleaseSql);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = leaseId });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. leaseIds] });
+        var released = new HashSet<long>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                released.Add(reader.GetInt64(0));
+            }
+        }
+
+        return [.. leaseIds.Select(released.Contains)];
     }
 
     /// <summary>Ends every live lease of a plan; returns how many were live.</summary>
@@ -374,4 +435,12 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
 
     private static NpgsqlParameter<string?> NullableText(string? value) =>
         new() { TypedValue = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
+
+    public async ValueTask DisposeAsync()
+    {
+        await reservations.DisposeAsync();
+        await releases.DisposeAsync();
+    }
+
+    private sealed record SingleReservation(string PlanId, int TtlSeconds, SymbolReservation Item);
 }

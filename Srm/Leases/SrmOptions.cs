@@ -18,4 +18,10 @@ public sealed record SrmOptions
 
     /// <summary>Most rows one sweep statement deletes, so a sweep never holds many locks for long.</summary>
     public int SweepBatchSize { get; init; } = 1000;
+
+    /// <summary>
+    /// How many coalesced statements of single reservations (and as many of releases) run at once. Each holds one
+    /// connection; more lanes mean less waiting behind a running statement but fewer calls coalesced per statement.
+    /// </summary>
+    public int StatementLanes { get; init; } = 2;
 }

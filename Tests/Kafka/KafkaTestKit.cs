@@ -35,6 +35,18 @@ internal static class KafkaTestKit
         return new RunningLoop(loop, publisher);
     }
 
+    /// <summary>A loop with one worker per partition, handing the handler batches of up to <paramref name="maxBatchSize"/> records.</summary>
+    public static async Task<RunningLoop> StartBatchLoopAsync(string bootstrapServers, KafkaConsumerOptions options, int maxBatchSize,
+        Func<IReadOnlyList<ConsumedMessage>, CancellationToken, Task<IReadOnlyList<Exception?>>> handler)
+    {
+        options.ProcessPartitionsInParallel = true;
+        options.MaxBatchSize = maxBatchSize;
+        var publisher = Publisher(bootstrapServers);
+        var loop = new KafkaConsumerLoop(bootstrapServers, options, handler, publisher, NullLogger<KafkaConsumerLoop>.Instance);
+        await loop.StartAsync(CancellationToken.None);
+        return new RunningLoop(loop, publisher);
+    }
+
     public static async Task ProduceRawAsync(string bootstrapServers, string topic, string key, byte[] value, params (string Name, string Value)[] headers)
     {
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers }).Build();

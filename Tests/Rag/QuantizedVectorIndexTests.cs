@@ -97,4 +97,88 @@ public sealed class QuantizedVectorIndexTests
         Assert.True(seven[1].Score < 0.99f);
         Assert.Equal(197, approximate.Count);
     }
+
+    /// <summary>Slots (insertion order here) of the closest signatures by all their bits, ties by slot: what the two passes approximate.</summary>
+    private static List<int> ClosestByWholeSignature(ulong[][] signatures, SimHasher hasher, float[] query, int count)
+    {
+        var q = new ulong[hasher.Words];
+        hasher.Sign(query, q);
+        return signatures.Select((code, slot) => (Distance: code.Zip(q, (a, b) => System.Numerics.BitOperations.PopCount(a ^ b)).Sum(), Slot: slot))
+            .OrderBy(d => d.Distance).ThenBy(d => d.Slot).Take(count).Select(d => d.Slot).Order().ToList();
+    }
+
+    private static ulong[][] Signatures(SimHasher hasher, List<float[]> vectors) =>
+        vectors.Select(v =>
+        {
+            var code = new ulong[hasher.Words];
+            hasher.Sign(v, code);
+            return code;
+        }).ToArray();
+
+    [Fact]
+    public async Task When_the_first_rotation_keeps_everything_the_candidates_are_the_closest_whole_signatures()
+    {
+        var (approximate, _, vectors) = await BuildAsync(2000, seed: 6);
+        using var _ = approximate;
+        var hasher = new SimHasher(Dimensions, QuantizedVectorIndex.DefaultBits);
+        var signatures = Signatures(hasher, vectors);
+        var random = new Random(7);
+        for (var q = 0; q < 5; q++)
+        {
+            var query = SparseVector(random);
+            // 8 x 250 candidates from the first pass cover all 2000 vectors: the second pass sees every one.
+            Assert.Equal(ClosestByWholeSignature(signatures, hasher, query, 250), approximate.Candidates(query, 250));
+        }
+    }
+
+    [Fact]
+    public async Task At_768_dimensions_the_first_rotation_pass_loses_few_of_the_closest_whole_signatures()
+    {
+        // The embedder's dimensions: one rotation is 1024 of the 2048 bits.
+        const int Wide = 768;
+        var random = new Random(8);
+        // 80 clusters of 100 around sparse centres, like chunks about one subject.
+        var centres = Enumerable.Range(0, 80).Select(_ =>
+        {
+            var v = new float[Wide];
+            for (var i = 0; i < 60; i++) v[random.Next(Wide)] += (float)(random.NextDouble() * 2 - 1);
+            VectorMath.NormalizeInPlace(v);
+            return v;
+        }).ToList();
+        var vectors = centres.SelectMany(c => Enumerable.Range(0, 100).Select(_ => Near(c, random, 0.03f))).ToList();
+        using var approximate = new QuantizedVectorIndex();
+        await approximate.UpsertAsync(vectors.Select((v, i) => new VectorEntry(i + 1, "f.cs", v)).ToList(), CancellationToken.None);
+        var hasher = new SimHasher(Wide, QuantizedVectorIndex.DefaultBits);
+        var signatures = Signatures(hasher, vectors);
+        const int Count = 100; // the first pass keeps 800 of 8,000
+        var kept = 0;
+        for (var q = 0; q < 10; q++)
+        {
+            var query = Near(centres[random.Next(centres.Count)], random, 0.03f);
+            var candidates = approximate.Candidates(query, Count);
+            Assert.Equal(Count, candidates.Length);
+            Assert.True(candidates.Zip(candidates.Skip(1)).All(p => p.First < p.Second)); // slot order, no repeats
+            kept += candidates.Intersect(ClosestByWholeSignature(signatures, hasher, query, Count)).Count();
+        }
+        Assert.True(kept >= 0.95 * 10 * Count, $"{kept} of {10 * Count}");
+    }
+
+    [Fact]
+    public void Closest_picks_the_smallest_distances_with_ties_by_index_and_never_an_empty_slot()
+    {
+        var random = new Random(10);
+        const int MaxDistance = 64;
+        for (var round = 0; round < 50; round++)
+        {
+            // Many ties; some entries are empty slots (beyond the histogram).
+            var distances = Enumerable.Range(0, random.Next(1, 400))
+                .Select(_ => random.Next(10) == 0 ? ushort.MaxValue : (ushort)random.Next(MaxDistance + 1)).ToArray();
+            var histogram = new int[MaxDistance + 1];
+            foreach (var d in distances.Where(d => d <= MaxDistance)) histogram[d]++;
+            var count = random.Next(1, 450);
+            var expected = distances.Select((d, i) => (d, i)).Where(p => p.d <= MaxDistance)
+                .OrderBy(p => p.d).ThenBy(p => p.i).Take(count).Select(p => p.i).Order().ToArray();
+            Assert.Equal(expected, QuantizedVectorIndex.Closest(distances, histogram, count));
+        }
+    }
 }
