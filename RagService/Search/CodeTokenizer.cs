@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 
 namespace RagService.Search;
@@ -9,20 +8,11 @@ namespace RagService.Search;
 /// <c>snake_case_name</c> yields the whole identifier (underscores kept) and its parts; letter/digit boundaries split
 /// (<c>utf8Decoder</c> → <c>utf</c>, <c>8</c>... digits alone are dropped when shorter than 2).
 /// Everything is lower-cased, English stop-words are dropped and plurals folded (<see cref="PluralFolder"/>).
-/// A word's terms are remembered (code repeats its words endlessly), so most words cost one lookup of their characters
-/// and share their term strings; the memory is bounded by <see cref="MaxRememberedWords"/>.
 /// </summary>
 public static class CodeTokenizer
 {
     /// <summary>Tokens longer than this are hashes, base64 or minified noise, not words.</summary>
     public const int MaxTokenLength = 48;
-
-    /// <summary>Words whose terms are remembered; when full, the memory starts afresh (the words of the current repository come back first).</summary>
-    public const int MaxRememberedWords = 200_000;
-
-    private static readonly ConcurrentDictionary<string, string[]> TermsOfWord = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> TermsOfSpan =
-        TermsOfWord.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>All index terms of <paramref name="text"/>, in order, with repetitions (term frequency matters).</summary>
     public static List<string> Tokenize(string text)
@@ -34,34 +24,10 @@ public static class CodeTokenizer
 
     public static void Tokenize(string text, List<string> into)
     {
-        var start = -1;
-        for (var i = 0; i <= text.Length; i++)
+        foreach (var word in Words(text))
         {
-            if (i < text.Length && IsWordChar(text[i]))
-            {
-                if (start < 0) start = i;
-            }
-            else if (start >= 0)
-            {
-                into.AddRange(TermsOf(text.AsSpan(start, i - start)));
-                start = -1;
-            }
+            EmitIdentifier(word, into);
         }
-    }
-
-    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
-
-    private static string[] TermsOf(ReadOnlySpan<char> word)
-    {
-        if (word.Length > MaxTokenLength) return [];
-        if (TermsOfSpan.TryGetValue(word, out var terms)) return terms;
-        var list = new List<string>();
-        var text = word.ToString();
-        EmitIdentifier(text, list);
-        terms = [.. list];
-        if (TermsOfWord.Count >= MaxRememberedWords) TermsOfWord.Clear();
-        TermsOfWord.TryAdd(text, terms);
-        return terms;
     }
 
     /// <summary>The raw identifier-like words (letters, digits, underscores) in the text.</summary>
@@ -70,7 +36,7 @@ public static class CodeTokenizer
         var start = -1;
         for (var i = 0; i <= text.Length; i++)
         {
-            var isWordChar = i < text.Length && IsWordChar(text[i]);
+            var isWordChar = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_');
             if (isWordChar)
             {
                 if (start < 0) start = i;

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace RagService.Search;
 
 /// <summary>
@@ -7,18 +5,13 @@ namespace RagService.Search;
 /// identifier sub-tokens (weight 1, sub-linear in frequency) and of character trigrams of each token
 /// (weight <see cref="TrigramWeight"/>, so "caching" and "cache", "serialize" and "serializer" land close),
 /// L2-normalised. Code keywords get a small weight so that vectors describe what the code is about rather than
-/// which language it is written in. The sign bit halves the bias of hash collisions. A token's feature buckets are
-/// remembered (at most <see cref="MaxRememberedTokens"/>), so a repeated token is not hashed again.
+/// which language it is written in. The sign bit halves the bias of hash collisions.
 /// </summary>
 public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDimensions) : IEmbedder
 {
     public const int DefaultDimensions = 768;
     public const float TrigramWeight = 0.35f;
     public const float KeywordWeight = 0.1f;
-    public const int MaxRememberedTokens = 200_000;
-
-    // Per token: its own signed bucket, then its trigrams' (a negative feature is stored as ~bucket).
-    private readonly ConcurrentDictionary<string, int[]> featuresOfToken = new(StringComparer.Ordinal);
 
     public int Dimensions { get; } = dimensions;
 
@@ -52,39 +45,21 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
         {
             var weight = (float)(1 + Math.Log(count)) * (CodeKeywords.Contains(token) ? KeywordWeight : 1f);
             if (termWeight is not null) weight *= (float)termWeight(token);
-            var features = FeaturesOf(token);
-            Add(vector, features[0], weight);
-            // Trigrams over "^token$" (as many as the token has characters) so word starts and ends are features of their own.
-            var gramWeight = weight * TrigramWeight / Math.Max(1, token.Length);
-            for (var i = 1; i < features.Length; i++) Add(vector, features[i], gramWeight * 3);
+            Add(vector, token, weight);
+            // Trigrams over "^token$" so word starts and ends are features of their own.
+            var padded = $"^{token}$";
+            var gramWeight = weight * TrigramWeight / Math.Max(1, padded.Length - 2);
+            for (var i = 0; i + 3 <= padded.Length; i++) Add(vector, padded.AsSpan(i, 3), gramWeight * 3);
         }
         VectorMath.NormalizeInPlace(vector);
         return vector;
     }
 
-    private static void Add(float[] vector, int feature, float weight)
-    {
-        if (feature >= 0) vector[feature] += weight;
-        else vector[~feature] -= weight;
-    }
-
-    private int[] FeaturesOf(string token)
-    {
-        if (featuresOfToken.TryGetValue(token, out var features)) return features;
-        var padded = $"^{token}$";
-        features = new int[1 + padded.Length - 2];
-        features[0] = Feature(token);
-        for (var i = 0; i + 3 <= padded.Length; i++) features[1 + i] = Feature(padded.AsSpan(i, 3));
-        if (featuresOfToken.Count >= MaxRememberedTokens) featuresOfToken.Clear();
-        featuresOfToken.TryAdd(token, features);
-        return features;
-    }
-
-    private int Feature(ReadOnlySpan<char> feature)
+    private void Add(float[] vector, ReadOnlySpan<char> feature, float weight)
     {
         var hash = StableHash.Fnv1a(feature);
         var bucket = (int)(hash % (ulong)Dimensions);
-        return (hash >> 63) == 0 ? bucket : ~bucket;
+        vector[bucket] += (hash >> 63) == 0 ? weight : -weight;
     }
 
     /// <summary>Keywords and ubiquitous names of C#, Python, Go, TypeScript/JavaScript and Java (after tokenization).</summary>
