@@ -63,10 +63,12 @@ public sealed class LeaseReleaseWorker(
             {
                 logger.LogError("Srm refused to release the leases of plan {PlanId} (request {RequestId}): {Error}; not retrying, the leases expire at their TTL.",
                     planId, requestId, ex.Message);
-                await RecordGaveUpAsync(planId, ex.Message, cancellationToken);
+                // The note first, so a release marked given up always has its note; a crash in between notes it again,
+                // which the note's message id dedupes.
                 await store.NoteAsync(requestId, Trigger.ReleaseFail,
                     $"Srm refused to release the leases of plan '{planId}': {ex.Message}. Not retried; they expire at their TTL.",
                     MessageSource.Scheduler($"release-fail:{planId}"), cancellationToken);
+                await RecordGaveUpAsync(planId, ex.Message, cancellationToken);
                 continue;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
