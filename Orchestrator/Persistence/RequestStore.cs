@@ -31,13 +31,6 @@ public sealed class RequestStore(
     /// <summary>First key of the advisory lock taken on a request id that has no row yet.</summary>
     private const int UnknownRequestLockClass = 0x4F524351; // "ORCQ"
 
-    /// <summary>Applies one consumed message, unless its identity is already in the inbox; throws <see cref="InvalidMessageException"/> for an invalid one.</summary>
-    public async Task<ApplyOutcome> ApplyAsync(string requestId, IMessage message, MessageSource source, CancellationToken cancellationToken)
-    {
-        var result = (await ApplyBatchAsync([new ConsumedInput(requestId, message, source, TraceParent: null)], cancellationToken))[0];
-        return result.Invalid is { } reason ? throw new InvalidMessageException(reason) : result.Outcome;
-    }
-
     /// <summary>
     /// Applies consumed messages in order in ONE transaction (group commit), each unless its identity is already in the
     /// inbox or earlier in the batch. Three round trips for the common case: claim the inbox rows, see which are our own
