@@ -75,20 +75,33 @@ public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions option
         var totalChunks = files.Sum(f => f.Chunks.Count);
         var embeddedCount = 0;
         progress?.Report(new IndexProgress("embed", 0, totalChunks));
-        // Embed in batches across files; write each file as soon as all its chunks have vectors.
+        // Embed in batches across files; write each file as soon as all its chunks have vectors. Two stages: while a
+        // batch is written (store, vectors and postings: largely serial, under the index's lock), the next is embedded
+        // and its terms counted on every core.
         var batch = new List<(int File, int Chunk)>();
         var vectors = files.Select(f => new float[f.Chunks.Count][]).ToArray();
-        var nextToWrite = 0;
-        for (var f = 0; f < files.Count; f++)
+        var nextReady = 0;
+        var writing = Task.CompletedTask;
+        try
         {
-            for (var c = 0; c < files[f].Chunks.Count; c++)
+            for (var f = 0; f < files.Count; f++)
             {
-                batch.Add((f, c));
-                if (batch.Count >= EmbedBatchSize) await FlushAsync().ConfigureAwait(false);
+                for (var c = 0; c < files[f].Chunks.Count; c++)
+                {
+                    batch.Add((f, c));
+                    if (batch.Count >= EmbedBatchSize) await FlushAsync().ConfigureAwait(false);
+                }
             }
+            await FlushAsync().ConfigureAwait(false);
+            var last = CodeIndex.Prepare(Ready(files.Count), cancellationToken);
+            await writing.ConfigureAwait(false);
+            await WriteAsync(last).ConfigureAwait(false);
         }
-        await FlushAsync().ConfigureAwait(false);
-        await WriteReadyAsync(files.Count).ConfigureAwait(false);
+        finally
+        {
+            // A failed batch must not leave a write running on behind the caller's back.
+            await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
 
         var removed = 0;
         foreach (var path in index.Paths())
@@ -117,21 +130,29 @@ public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions option
             var lastFileComplete = batch[^1].Chunk == files[batch[^1].File].Chunks.Count - 1 ? batch[^1].File + 1 : batch[^1].File;
             batch.Clear();
             progress?.Report(new IndexProgress("embed", embeddedCount, totalChunks));
-            await WriteReadyAsync(lastFileComplete).ConfigureAwait(false);
+            var prepared = CodeIndex.Prepare(Ready(lastFileComplete), cancellationToken);
+            await writing.ConfigureAwait(false);
+            writing = Task.Run(() => WriteAsync(prepared), cancellationToken);
         }
 
-        async Task WriteReadyAsync(int upTo)
+        // The files before `upTo` not yet handed on, with chunk ids in file order (so ids do not depend on timing).
+        List<FileChunks> Ready(int upTo)
         {
-            var ready = new List<FileChunks>(upTo - nextToWrite);
-            for (; nextToWrite < upTo; nextToWrite++)
+            var ready = new List<FileChunks>(upTo - nextReady);
+            for (; nextReady < upTo; nextReady++)
             {
-                var (path, hash, chunks) = files[nextToWrite];
-                var entries = chunks.Select((chunk, i) => new EmbeddedChunk(index.NextChunkId(), chunk, vectors[nextToWrite][i])).ToList();
-                await store.SaveFileAsync(path, hash, entries, cancellationToken).ConfigureAwait(false);
-                ready.Add(new FileChunks(path, hash, entries));
-                vectors[nextToWrite] = [];
+                var (path, hash, chunks) = files[nextReady];
+                var fileVectors = vectors[nextReady];
+                ready.Add(new FileChunks(path, hash, chunks.Select((chunk, i) => new EmbeddedChunk(index.NextChunkId(), chunk, fileVectors[i])).ToList()));
+                vectors[nextReady] = [];
             }
-            if (ready.Count > 0) await index.PutFilesAsync(ready, cancellationToken).ConfigureAwait(false);
+            return ready;
+        }
+
+        async Task WriteAsync(PreparedFiles prepared)
+        {
+            foreach (var (path, hash, entries) in prepared.Files) await store.SaveFileAsync(path, hash, entries, cancellationToken).ConfigureAwait(false);
+            await index.PutFilesAsync(prepared, cancellationToken).ConfigureAwait(false);
         }
     }
 

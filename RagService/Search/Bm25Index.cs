@@ -405,8 +405,9 @@ public sealed class Bm25Index
         public int Count { get; private set; }
         public int DocumentFrequency { get; set; }
         public bool Dirty { get; set; }
-        public int[] MaxTf { get; } = new int[FieldCount];
-        public int[] MinLength { get; } = [int.MaxValue, int.MaxValue, int.MaxValue];
+        // Inline rather than arrays: two objects fewer per term for the garbage collector, and one cache miss fewer per posting added.
+        public PerField MaxTf;
+        public PerField MinLength = PerField.Of(int.MaxValue);
 
         public ReadOnlySpan<Posting> Span => Items.AsSpan(0, Count);
 
@@ -426,8 +427,8 @@ public sealed class Bm25Index
         public void Compact(List<long> idOfSlot, int[] fieldLengths)
         {
             var kept = 0;
-            Array.Fill(MaxTf, 0);
-            Array.Fill(MinLength, int.MaxValue);
+            MaxTf = default;
+            MinLength = PerField.Of(int.MaxValue);
             Span<int> lengths = stackalloc int[FieldCount];
             for (var i = 0; i < Count; i++)
             {
@@ -451,6 +452,20 @@ public sealed class Bm25Index
                 MaxTf[f] = Math.Max(MaxTf[f], tf[f]);
                 MinLength[f] = Math.Min(MinLength[f], lengths[f]);
             }
+        }
+    }
+
+    /// <summary>One value per field.</summary>
+    [InlineArray(FieldCount)]
+    private struct PerField
+    {
+        private int value;
+
+        public static PerField Of(int value)
+        {
+            var all = default(PerField);
+            ((Span<int>)all).Fill(value);
+            return all;
         }
     }
 

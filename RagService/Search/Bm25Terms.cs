@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace RagService.Search;
 
 /// <summary>
@@ -16,6 +18,9 @@ public sealed class Bm25Terms
 
     public const int FieldCount = 3;
 
+    // Per thread, reused: indexing counts hundreds of thousands of chunks, and fresh lists for each were most of what it allocated.
+    [ThreadStatic] private static Scratch? scratch;
+
     /// <summary>Distinct terms.</summary>
     public string[] Terms { get; }
 
@@ -25,30 +30,57 @@ public sealed class Bm25Terms
     /// <summary>Terms in the path, symbol and body fields.</summary>
     public int[] Lengths { get; }
 
-    public static Bm25Terms Count(Bm25Document document)
+    public static Bm25Terms Count(Bm25Document document) => Count(document.PathTerms, document.SymbolTerms, document.BodyTerms);
+
+    /// <summary>The counted <see cref="Bm25Document.FromChunk"/>, without materialising it.</summary>
+    public static Bm25Terms FromChunk(string path, string symbol, string text)
     {
-        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var frequencies = new List<ushort>();
-        Add(document.PathTerms, 0);
-        Add(document.SymbolTerms, 1);
-        Add(document.BodyTerms, 2);
+        var s = scratch ??= new Scratch();
+        s.Path.Clear();
+        s.Symbol.Clear();
+        s.Body.Clear();
+        Bm25Document.TokenizePath(path, s.Path);
+        CodeTokenizer.Tokenize(symbol, s.Symbol);
+        CodeTokenizer.Tokenize(text, s.Body);
+        return Count(s.Path, s.Symbol, s.Body);
+    }
+
+    private static Bm25Terms Count(IReadOnlyList<string> path, IReadOnlyList<string> symbol, IReadOnlyList<string> body)
+    {
+        var s = scratch ??= new Scratch();
+        var indexOf = s.IndexOf;
+        var frequencies = s.Frequencies;
+        indexOf.Clear();
+        frequencies.Clear();
+        Add(path, 0);
+        Add(symbol, 1);
+        Add(body, 2);
         var terms = new string[indexOf.Count];
         foreach (var (term, i) in indexOf) terms[i] = term;
-        return new Bm25Terms(terms, [.. frequencies], [document.PathTerms.Count, document.SymbolTerms.Count, document.BodyTerms.Count]);
+        return new Bm25Terms(terms, [.. frequencies], [path.Count, symbol.Count, body.Count]);
 
         void Add(IReadOnlyList<string> fieldTerms, int field)
         {
             foreach (var term in fieldTerms)
             {
-                if (!indexOf.TryGetValue(term, out var i))
+                ref var i = ref CollectionsMarshal.GetValueRefOrAddDefault(indexOf, term, out var exists);
+                if (!exists)
                 {
-                    i = indexOf.Count;
-                    indexOf[term] = i;
+                    i = indexOf.Count - 1;
                     for (var f = 0; f < FieldCount; f++) frequencies.Add(0);
                 }
                 var at = i * FieldCount + field;
                 if (frequencies[at] < ushort.MaxValue) frequencies[at]++;
             }
         }
+    }
+
+    private sealed class Scratch
+    {
+        public List<string> Path { get; } = [];
+        public List<string> Symbol { get; } = [];
+        public List<string> Body { get; } = [];
+        public Dictionary<string, int> IndexOf { get; } = new(StringComparer.Ordinal);
+        public List<ushort> Frequencies { get; } = [];
     }
 }

@@ -53,13 +53,26 @@ public sealed class CodeIndex(IVectorIndex vectors)
         PutFilesAsync([new FileChunks(path, hash, fileChunks)], cancellationToken);
 
     /// <summary>Puts each file's chunks in place of whatever the file had before (a batch shares the work of its vectors and terms).</summary>
-    public async Task PutFilesAsync(IReadOnlyList<FileChunks> batch, CancellationToken cancellationToken)
+    public Task PutFilesAsync(IReadOnlyList<FileChunks> batch, CancellationToken cancellationToken) =>
+        PutFilesAsync(Prepare(batch, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Counts a batch's terms, most of the work of the lexical index: on every core and without the index, so a caller
+    /// can prepare one batch while another is being put.
+    /// </summary>
+    public static PreparedFiles Prepare(IReadOnlyList<FileChunks> batch, CancellationToken cancellationToken)
     {
         var all = batch.SelectMany(f => f.Chunks).ToList();
-        // Counting terms is most of the work of the lexical index and needs no lock: on every core, before it is touched.
-        var documents = new Bm25Terms[all.Count];
+        var terms = new Bm25Terms[all.Count];
         Parallel.For(0, all.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
-            documents[i] = Bm25Terms.Count(Bm25Document.FromChunk(all[i].Chunk.Path, all[i].Chunk.Symbol, all[i].Chunk.Text)));
+            terms[i] = Bm25Terms.FromChunk(all[i].Chunk.Path, all[i].Chunk.Symbol, all[i].Chunk.Text));
+        return new PreparedFiles(batch, terms);
+    }
+
+    /// <summary>Puts each prepared file's chunks in place of whatever the file had before.</summary>
+    public async Task PutFilesAsync(PreparedFiles prepared, CancellationToken cancellationToken)
+    {
+        var (batch, documents) = prepared;
         foreach (var file in batch) await RemoveFileAsync(file.Path, cancellationToken).ConfigureAwait(false);
         await vectors.UpsertAsync(batch.SelectMany(f => f.Chunks.Select(c => new VectorEntry(c.Id, f.Path, c.Vector))).ToList(), cancellationToken).ConfigureAwait(false);
         Write(() =>
@@ -142,5 +155,8 @@ public sealed class CodeIndex(IVectorIndex vectors)
     private sealed record IndexedFile(string Hash, long[] ChunkIds);
 }
 
-/// <summary>A file's content hash and its chunks, ready for <see cref="CodeIndex.PutFilesAsync"/>.</summary>
+/// <summary>A file's content hash and its chunks, ready for <see cref="CodeIndex.PutFilesAsync(IReadOnlyList{FileChunks}, CancellationToken)"/>.</summary>
 public sealed record FileChunks(string Path, string Hash, IReadOnlyList<EmbeddedChunk> Chunks);
+
+/// <summary>Files with their chunks' terms counted (<see cref="CodeIndex.Prepare"/>), in chunk order.</summary>
+public sealed record PreparedFiles(IReadOnlyList<FileChunks> Files, Bm25Terms[] Terms);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace RagService.Search;
 
 /// <summary>
@@ -12,6 +14,10 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
     public const int DefaultDimensions = 768;
     public const float TrigramWeight = 0.35f;
     public const float KeywordWeight = 0.1f;
+
+    // Per thread, reused: fresh ones for every chunk were most of what embedding allocated.
+    [ThreadStatic] private static List<string>? scratchTokens;
+    [ThreadStatic] private static Dictionary<string, int>? scratchCounts;
 
     public int Dimensions { get; } = dimensions;
 
@@ -36,20 +42,26 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
     private float[] Embed(string text, Func<string, double>? termWeight)
     {
         var vector = new float[Dimensions];
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var token in CodeTokenizer.Tokenize(text))
-        {
-            counts[token] = counts.TryGetValue(token, out var c) ? c + 1 : 1;
-        }
+        var tokens = scratchTokens ??= [];
+        var counts = scratchCounts ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        tokens.Clear();
+        counts.Clear();
+        CodeTokenizer.Tokenize(text, tokens);
+        foreach (var token in tokens) CollectionsMarshal.GetValueRefOrAddDefault(counts, token, out _)++;
+        // Tokens are at most MaxTokenLength characters, so "^token$" fits on the stack.
+        Span<char> padded = stackalloc char[CodeTokenizer.MaxTokenLength + 2];
         foreach (var (token, count) in counts)
         {
             var weight = (float)(1 + Math.Log(count)) * (CodeKeywords.Contains(token) ? KeywordWeight : 1f);
             if (termWeight is not null) weight *= (float)termWeight(token);
             Add(vector, token, weight);
             // Trigrams over "^token$" so word starts and ends are features of their own.
-            var padded = $"^{token}$";
-            var gramWeight = weight * TrigramWeight / Math.Max(1, padded.Length - 2);
-            for (var i = 0; i + 3 <= padded.Length; i++) Add(vector, padded.AsSpan(i, 3), gramWeight * 3);
+            var length = token.Length + 2;
+            padded[0] = '^';
+            token.CopyTo(padded[1..]);
+            padded[length - 1] = '$';
+            var gramWeight = weight * TrigramWeight / Math.Max(1, length - 2);
+            for (var i = 0; i + 3 <= length; i++) Add(vector, padded.Slice(i, 3), gramWeight * 3);
         }
         VectorMath.NormalizeInPlace(vector);
         return vector;

@@ -21,5 +21,9 @@ public static class StopWords
         "please", "make", "makes", "made",
     };
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> WordsBySpan = Words.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public static bool IsStopWord(string lowerCaseWord) => Words.Contains(lowerCaseWord);
+
+    public static bool IsStopWord(ReadOnlySpan<char> lowerCaseWord) => WordsBySpan.Contains(lowerCaseWord);
 }

@@ -24,6 +24,26 @@ public sealed class TokenizerTests
         Assert.Equal(["order", "saved", "disk"], CodeTokenizer.Tokenize("The orders are saved to the disk"));
     }
 
+    [Fact]
+    public void Letters_beyond_ascii_are_word_characters_and_other_symbols_separate_words()
+    {
+        Assert.Equal(["naïvecafé", "naïve", "café", "straße", "foo", "bar"], CodeTokenizer.Tokenize("naïveCafés straße foo—bar"));
+        Assert.Equal(["naïveCafés", "straße", "foo", "bar"], CodeTokenizer.Words("naïveCafés straße foo—bar"));
+    }
+
+    [Fact]
+    public void A_word_seen_again_gets_the_terms_it_got_the_first_time()
+    {
+        // A word no other test uses, so the first tokenization computes its terms and the second reads them back.
+        var stem = string.Concat(Guid.NewGuid().ToString("N").Select(c => (char)('a' + c % 26)));
+        var text = $"call Qx{stem}WidgetIDs(orders) then Qx{stem}WidgetIDs";
+        string[] word = [$"qx{stem}widgetid", $"qx{stem}", "widget", "id"];
+        string[] expected = ["call", .. word, "order", .. word];
+
+        Assert.Equal(expected, CodeTokenizer.Tokenize(text));
+        Assert.Equal(expected, CodeTokenizer.Tokenize(text));
+    }
+
     [Theory]
     [InlineData("orders", "order")]
     [InlineData("policies", "policy")]
