@@ -45,7 +45,8 @@ public sealed class Bm25Terms
         return Count(s.Path, s.Symbol, s.Body);
     }
 
-    private static Bm25Terms Count(IReadOnlyList<string> path, IReadOnlyList<string> symbol, IReadOnlyList<string> body)
+    /// <summary>Counts a document's fields, given as terms.</summary>
+    public static Bm25Terms Count(IReadOnlyList<string> path, IReadOnlyList<string> symbol, IReadOnlyList<string> body)
     {
         var s = scratch ??= new Scratch();
         var indexOf = s.IndexOf;

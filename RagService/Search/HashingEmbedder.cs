@@ -9,7 +9,7 @@ namespace RagService.Search;
 /// L2-normalised. Code keywords get a small weight so that vectors describe what the code is about rather than
 /// which language it is written in. The sign bit halves the bias of hash collisions.
 /// </summary>
-public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDimensions) : IEmbedder
+public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDimensions) : ITermEmbedder
 {
     public const int DefaultDimensions = 768;
     public const float TrigramWeight = 0.35f;
@@ -39,14 +39,21 @@ public sealed class HashingEmbedder(int dimensions = HashingEmbedder.DefaultDime
     public Task<float[]> EmbedQueryAsync(string query, Func<string, double>? termWeight, CancellationToken cancellationToken) =>
         Task.FromResult(Embed(query, termWeight));
 
+    public float[] EmbedTerms(ReadOnlySpan<string> terms) => Embed(terms, termWeight: null);
+
     private float[] Embed(string text, Func<string, double>? termWeight)
     {
-        var vector = new float[Dimensions];
         var tokens = scratchTokens ??= [];
-        var counts = scratchCounts ??= new Dictionary<string, int>(StringComparer.Ordinal);
         tokens.Clear();
-        counts.Clear();
         CodeTokenizer.Tokenize(text, tokens);
+        return Embed(CollectionsMarshal.AsSpan(tokens), termWeight);
+    }
+
+    private float[] Embed(ReadOnlySpan<string> tokens, Func<string, double>? termWeight)
+    {
+        var vector = new float[Dimensions];
+        var counts = scratchCounts ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        counts.Clear();
         foreach (var token in tokens) CollectionsMarshal.GetValueRefOrAddDefault(counts, token, out _)++;
         // Tokens are at most MaxTokenLength characters, so "^token$" fits on the stack.
         Span<char> padded = stackalloc char[CodeTokenizer.MaxTokenLength + 2];
