@@ -22,27 +22,24 @@ public sealed class HybridSearcher(IEmbedder embedder, RankingOptions? ranking =
         var prefix = NormalisePrefix(request.PathPrefix);
 
         var terms = QueryAnalyzer.Analyze(request.Query);
+        // The two retrievers are independent: the dense one runs on another core while this thread scores BM25.
+        var denseSearch = request.Alpha > 0f
+            ? Task.Run(() => DenseAsync(index, request, pool, prefix, cancellationToken), cancellationToken)
+            : Task.FromResult(new Dictionary<long, double>());
         var lexical = new Dictionary<long, double>();
-        if (request.Alpha < 1f)
+        try
         {
-            foreach (var (id, score) in index.SearchLexical(terms, pool, prefix)) lexical[id] = score;
-        }
-
-        var dense = new Dictionary<long, double>();
-        if (request.Alpha > 0f)
-        {
-            var query = await embedder.EmbedQueryAsync(request.Query, index.InverseDocumentFrequency, cancellationToken).ConfigureAwait(false);
-            // With a path filter, over-fetch: the filter is applied after the vector search.
-            var limit = prefix is null ? pool : pool * 8;
-            foreach (var match in await index.Vectors.SearchAsync(query, limit, cancellationToken).ConfigureAwait(false))
+            if (request.Alpha < 1f)
             {
-                if (dense.Count >= pool) break;
-                var chunk = index.Chunk(match.Id);
-                if (chunk is null) continue; // removed meanwhile
-                if (prefix is not null && !chunk.Path.StartsWith(prefix, StringComparison.Ordinal)) continue;
-                dense[match.Id] = match.Score;
+                foreach (var (id, score) in index.SearchLexical(terms, pool, prefix)) lexical[id] = score;
             }
         }
+        finally
+        {
+            // Never leave the dense search running on behind a failed query.
+            await ((Task)denseSearch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        var dense = await denseSearch.ConfigureAwait(false);
 
         var fused = RelativeScoreFusion.Fuse(dense, lexical, request.Alpha);
         var resolved = new List<(RelativeScoreFusion.Fused Score, CodeChunk Chunk)>(fused.Count);
@@ -57,6 +54,23 @@ public sealed class HybridSearcher(IEmbedder embedder, RankingOptions? ranking =
         var content = FileRanker.Rank(resolved.Select(r => (r.Chunk.Path, r.Score.Score)));
         var files = FileFusion.Rank(content, new FileQuery(terms, QueryAnalyzer.Identifiers(request.Query), prefix), index, ranking).Take(request.K).ToList();
         return new SearchResponse(hits, files);
+    }
+
+    private async Task<Dictionary<long, double>> DenseAsync(CodeIndex index, SearchRequest request, int pool, string? prefix, CancellationToken cancellationToken)
+    {
+        var dense = new Dictionary<long, double>();
+        var query = await embedder.EmbedQueryAsync(request.Query, index.InverseDocumentFrequency, cancellationToken).ConfigureAwait(false);
+        // With a path filter, over-fetch: the filter is applied after the vector search.
+        var limit = prefix is null ? pool : pool * 8;
+        foreach (var match in await index.Vectors.SearchAsync(query, limit, cancellationToken).ConfigureAwait(false))
+        {
+            if (dense.Count >= pool) break;
+            var chunk = index.Chunk(match.Id);
+            if (chunk is null) continue; // removed meanwhile
+            if (prefix is not null && !chunk.Path.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            dense[match.Id] = match.Score;
+        }
+        return dense;
     }
 
     private static string? NormalisePrefix(string? prefix)

@@ -21,10 +21,13 @@ public sealed class QuantizedVectorIndex(string? directory = null, int bits = Qu
 {
     public const int DefaultBits = 2048;
     public const int Oversampling = 4;
-    public const int MinimumCandidates = 1000;
+    public const int MinimumCandidates = 600;
 
     /// <summary>How many more vectors the first-rotation pass keeps than the whole signatures then narrow down to.</summary>
     public const int CoarseOversampling = 8;
+
+    /// <summary>Below twice this many vectors the first pass runs on one core (splitting would cost more than it saves).</summary>
+    public const int MinimumSlotsPerScanPart = 16_384;
 
     private readonly ReaderWriterLockSlim gate = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<long, int> slotOfId = [];
@@ -174,7 +177,7 @@ public sealed class QuantizedVectorIndex(string? directory = null, int bits = Qu
     /// </summary>
     internal int[] Candidates(float[] query, int count)
     {
-        Span<ulong> signature = stackalloc ulong[coarseWords + fineWords];
+        var signature = new ulong[coarseWords + fineWords];
         hasher!.Sign(query, signature);
         var distances = ArrayPool<ushort>.Shared.Rent(slotCount);
         var histogram = ArrayPool<int>.Shared.Rent((coarseWords + fineWords) * 64 + 1);
@@ -182,25 +185,22 @@ public sealed class QuantizedVectorIndex(string? directory = null, int bits = Qu
         {
             var coarseBits = coarseWords * 64;
             Array.Clear(histogram, 0, coarseBits + 1);
-            ref var query0 = ref MemoryMarshal.GetReference(signature);
-            ref var code = ref MemoryMarshal.GetArrayDataReference(coarse);
-            for (var slot = 0; slot < slotCount; slot++, code = ref Unsafe.Add(ref code, coarseWords))
+            // The scan streams every signature from memory, and one core's memory bandwidth is what it takes: a large
+            // index is scanned in one part per core.
+            var parts = slotCount >= MinimumSlotsPerScanPart * 2 ? Environment.ProcessorCount : 1;
+            var histograms = new int[parts][];
+            Parallel.For(0, parts, part =>
+                histograms[part] = ScanCoarse(signature, distances, (int)((long)slotCount * part / parts), (int)((long)slotCount * (part + 1) / parts), coarseBits));
+            foreach (var partHistogram in histograms)
             {
-                if (idOfSlot[slot] < 0)
-                {
-                    distances[slot] = ushort.MaxValue;
-                    continue;
-                }
-                var distance = Distance(ref code, ref query0, coarseWords);
-                distances[slot] = (ushort)distance;
-                histogram[distance]++;
+                for (var d = 0; d <= coarseBits; d++) histogram[d] += partHistogram[d];
             }
             var first = Closest(distances.AsSpan(0, slotCount), histogram.AsSpan(0, coarseBits + 1), fineWords == 0 ? count : count * CoarseOversampling);
             if (fineWords == 0 || first.Length <= count) return first;
 
             var bits = (coarseWords + fineWords) * 64;
             Array.Clear(histogram, 0, bits + 1);
-            ref var fineQuery = ref Unsafe.Add(ref query0, coarseWords);
+            ref var fineQuery = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(signature), coarseWords);
             ref var fine0 = ref MemoryMarshal.GetArrayDataReference(fine);
             // In place: first[i] >= i, so distances[first[i]] is still the coarse distance when entry i is overwritten.
             for (var i = 0; i < first.Length; i++)
@@ -218,6 +218,26 @@ public sealed class QuantizedVectorIndex(string? directory = null, int bits = Qu
             ArrayPool<ushort>.Shared.Return(distances);
             ArrayPool<int>.Shared.Return(histogram);
         }
+    }
+
+    /// <summary>First-pass distances of the slots in [<paramref name="from"/>, <paramref name="to"/>) (empty slots: the largest), and their histogram.</summary>
+    private int[] ScanCoarse(ulong[] signature, ushort[] distances, int from, int to, int coarseBits)
+    {
+        var histogram = new int[coarseBits + 1];
+        ref var query0 = ref MemoryMarshal.GetArrayDataReference(signature);
+        ref var code = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(coarse), (nint)from * coarseWords);
+        for (var slot = from; slot < to; slot++, code = ref Unsafe.Add(ref code, coarseWords))
+        {
+            if (idOfSlot[slot] < 0)
+            {
+                distances[slot] = ushort.MaxValue;
+                continue;
+            }
+            var distance = Distance(ref code, ref query0, coarseWords);
+            distances[slot] = (ushort)distance;
+            histogram[distance]++;
+        }
+        return histogram;
     }
 
     /// <summary>Hamming distance over <paramref name="words"/> words (a multiple of four: four sums keep the popcounts independent).</summary>

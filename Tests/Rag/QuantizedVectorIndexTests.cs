@@ -132,6 +132,32 @@ public sealed class QuantizedVectorIndexTests
     }
 
     [Fact]
+    public async Task A_first_pass_split_over_the_cores_finds_what_one_scan_finds()
+    {
+        // Enough vectors for the first pass to run in parts, with some slots emptied in each part.
+        var count = QuantizedVectorIndex.MinimumSlotsPerScanPart * 2 + 1000;
+        var (approximate, _, vectors) = await BuildAsync(count, seed: 11);
+        using var _ = approximate;
+        var removed = Enumerable.Range(0, count).Where(i => i % 997 == 0).ToList();
+        await approximate.RemoveFileAsync("f.cs", removed.Select(i => (long)i + 1).ToList(), CancellationToken.None);
+        var hasher = new SimHasher(Dimensions, QuantizedVectorIndex.DefaultBits);
+        var signatures = Signatures(hasher, vectors);
+        var random = new Random(12);
+        for (var q = 0; q < 3; q++)
+        {
+            var query = SparseVector(random);
+            var code = new ulong[hasher.Words];
+            hasher.Sign(query, code);
+            // 8 x this many from the first pass is every vector: the second pass ranks all live ones by the whole signature.
+            var wanted = count / QuantizedVectorIndex.CoarseOversampling + 1;
+            var expected = Enumerable.Range(0, count).Where(slot => slot % 997 != 0)
+                .OrderBy(slot => signatures[slot].Zip(code, (a, b) => System.Numerics.BitOperations.PopCount(a ^ b)).Sum()).ThenBy(slot => slot)
+                .Take(wanted).Order().ToList();
+            Assert.Equal(expected, approximate.Candidates(query, wanted));
+        }
+    }
+
+    [Fact]
     public async Task At_768_dimensions_the_first_rotation_pass_loses_few_of_the_closest_whole_signatures()
     {
         // The embedder's dimensions: one rotation is 1024 of the 2048 bits.
