@@ -166,7 +166,7 @@ public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions option
             foreach (var block in selected.Chunk(ScanBlockSize))
             {
                 var scanned = new ScannedFile[block.Length];
-                await Parallel.ForAsync(0, block.Length, parallel, async (i, ct) => scanned[i] = await ScanAsync(block[i], index, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                await Parallel.ForAsync(0, block.Length, parallel, async (i, ct) => scanned[i] = await ReadAndChunkAsync(block[i], index, ct).ConfigureAwait(false)).ConfigureAwait(false);
                 await blocks.WriteAsync(scanned, cancellationToken).ConfigureAwait(false);
             }
             blocks.Complete();
@@ -178,7 +178,7 @@ public sealed class RepositoryIndexer(IEmbedder embedder, IndexingOptions option
     }
 
     /// <summary>A file read, and chunked when its content differs from what the index holds.</summary>
-    private async Task<ScannedFile> ScanAsync(SelectedFile file, CodeIndex index, CancellationToken cancellationToken)
+    private async Task<ScannedFile> ReadAndChunkAsync(SelectedFile file, CodeIndex index, CancellationToken cancellationToken)
     {
         var path = file.Path;
         var (content, skip) = await SourceFileReader.ReadAsync(file.RealPath, options.MaxFileBytes, cancellationToken).ConfigureAwait(false);

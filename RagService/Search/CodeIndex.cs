@@ -56,11 +56,8 @@ public sealed class CodeIndex(IVectorIndex vectors)
     public Task PutFilesAsync(IReadOnlyList<FileChunks> batch, CancellationToken cancellationToken) =>
         PutFilesAsync(Prepare(batch, cancellationToken), cancellationToken);
 
-    /// <summary>
-    /// Counts a batch's terms, most of the work of the lexical index: on every core and without the index, so a caller
-    /// can prepare one batch while another is being put.
-    /// </summary>
-    public static PreparedFiles Prepare(IReadOnlyList<FileChunks> batch, CancellationToken cancellationToken)
+    /// <summary>Counts a batch's terms, most of the work of the lexical index: on every core, before the index is locked.</summary>
+    private static PreparedFiles Prepare(IReadOnlyList<FileChunks> batch, CancellationToken cancellationToken)
     {
         var all = batch.SelectMany(f => f.Chunks).ToList();
         var terms = new Bm25Terms[all.Count];
@@ -158,5 +155,5 @@ public sealed class CodeIndex(IVectorIndex vectors)
 /// <summary>A file's content hash and its chunks, ready for <see cref="CodeIndex.PutFilesAsync(IReadOnlyList{FileChunks}, CancellationToken)"/>.</summary>
 public sealed record FileChunks(string Path, string Hash, IReadOnlyList<EmbeddedChunk> Chunks);
 
-/// <summary>Files with their chunks' terms counted (<see cref="CodeIndex.Prepare"/>), in chunk order.</summary>
+/// <summary>Files with their chunks' BM25 terms already counted, in chunk order (indexing counts them while it embeds).</summary>
 public sealed record PreparedFiles(IReadOnlyList<FileChunks> Files, Bm25Terms[] Terms);
