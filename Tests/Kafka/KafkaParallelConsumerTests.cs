@@ -87,7 +87,7 @@ public sealed class KafkaParallelConsumerTests(DevKafkaFixture broker) : IClassF
     }
 
     [Fact]
-    public async Task A_revocation_mid_batch_lets_the_batch_finish_and_hands_over_the_rest_so_nothing_is_lost_or_repeated()
+    public async Task A_revocation_mid_batch_lets_the_batch_finish_and_hands_over_the_rest_so_nothing_is_lost_and_only_that_batch_may_repeat()
     {
         var topic = broker.CreateTopicWithDeadLetter("revoke", partitions: 2);
         var group = $"revoke-{Guid.NewGuid():N}";
@@ -95,6 +95,7 @@ public sealed class KafkaParallelConsumerTests(DevKafkaFixture broker) : IClassF
         await PublishAsync(topic, keys, perKey);
 
         var handled = new ConcurrentDictionary<string, int>();
+        var heldAtRevocation = new ConcurrentDictionary<string, bool>();
         var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var releasedByRevocation = false;
@@ -104,6 +105,10 @@ public sealed class KafkaParallelConsumerTests(DevKafkaFixture broker) : IClassF
             if (first)
             {
                 // Every batch of the first member waits until its partitions are being revoked.
+                if (!release.Task.IsCompleted)
+                {
+                    foreach (var message in batch) heldAtRevocation[message.Parse<ChangeRequest>().Id] = true;
+                }
                 inFlight.TrySetResult();
                 await release.Task.WaitAsync(KafkaTestKit.Timeout);
             }
@@ -125,7 +130,12 @@ public sealed class KafkaParallelConsumerTests(DevKafkaFixture broker) : IClassF
 
         Assert.True(releasedByRevocation, "the first member's batch was not in flight when its partitions were revoked");
         Assert.Equal(keys * perKey, handled.Count);
-        Assert.All(handled, pair => Assert.True(pair.Value == 1, $"{pair.Key} was handled {pair.Value} times"));
+        // The batch in flight finishes and its offset is committed on revocation, so its records are not handled again;
+        // but a broker may refuse that commit while the group rebalances (the mock cluster does: "Group rebalance in
+        // progress"), and then the next owner repeats that batch, which inboxes dedupe. Nothing else may repeat: the
+        // records queued behind it are dropped, not handled, and taken up by the next owner.
+        Assert.All(handled, pair => Assert.True(pair.Value == 1 || (pair.Value == 2 && heldAtRevocation.ContainsKey(pair.Key)),
+            $"{pair.Key} was handled {pair.Value} times (in the batch held at revocation: {heldAtRevocation.ContainsKey(pair.Key)})"));
     }
 
     private async Task PublishAsync(string topic, int keys, int perKey)
