@@ -10,34 +10,16 @@ namespace RagService.Indexing;
 /// </summary>
 public static class ChunkAnalysis
 {
-    [ThreadStatic] private static Scratch? scratch;
+    [ThreadStatic] private static List<string>? embedded;
 
     public static (float[] Vector, Bm25Terms Terms) Analyze(ITermEmbedder embedder, CodeChunk chunk)
     {
-        var s = scratch ??= new Scratch();
-        s.Clear();
-        CodeTokenizer.Tokenize(chunk.Symbol, s.Symbol);
-        CodeTokenizer.Tokenize(chunk.Text, s.Body);
-        Bm25Document.TokenizePath(chunk.Path, s.Path);
-        CodeTokenizer.Tokenize(chunk.Path, s.Embedded);
-        s.Embedded.AddRange(CollectionsMarshal.AsSpan(s.Symbol));
-        s.Embedded.AddRange(CollectionsMarshal.AsSpan(s.Body));
-        return (embedder.EmbedTerms(CollectionsMarshal.AsSpan(s.Embedded)), Bm25Terms.Count(s.Path, s.Symbol, s.Body));
-    }
-
-    private sealed class Scratch
-    {
-        public List<string> Path { get; } = [];
-        public List<string> Symbol { get; } = [];
-        public List<string> Body { get; } = [];
-        public List<string> Embedded { get; } = [];
-
-        public void Clear()
-        {
-            Path.Clear();
-            Symbol.Clear();
-            Body.Clear();
-            Embedded.Clear();
-        }
+        var fields = ChunkFields.Tokenize(chunk.Path, chunk.Symbol, chunk.Text);
+        var terms = embedded ??= [];
+        terms.Clear();
+        CodeTokenizer.Tokenize(chunk.Path, terms);
+        terms.AddRange(CollectionsMarshal.AsSpan(fields.Symbol));
+        terms.AddRange(CollectionsMarshal.AsSpan(fields.Body));
+        return (embedder.EmbedTerms(CollectionsMarshal.AsSpan(terms)), Bm25Terms.Count(fields.Path, fields.Symbol, fields.Body));
     }
 }

@@ -18,7 +18,7 @@ public sealed class Bm25Terms
 
     public const int FieldCount = 3;
 
-    // Per thread, reused: indexing counts hundreds of thousands of chunks, and fresh lists for each were most of what it allocated.
+    // Per thread, reused, like ChunkFields' lists.
     [ThreadStatic] private static Scratch? scratch;
 
     /// <summary>Distinct terms.</summary>
@@ -35,14 +35,8 @@ public sealed class Bm25Terms
     /// <summary>The counted <see cref="Bm25Document.FromChunk"/>, without materialising it.</summary>
     public static Bm25Terms FromChunk(string path, string symbol, string text)
     {
-        var s = scratch ??= new Scratch();
-        s.Path.Clear();
-        s.Symbol.Clear();
-        s.Body.Clear();
-        Bm25Document.TokenizePath(path, s.Path);
-        CodeTokenizer.Tokenize(symbol, s.Symbol);
-        CodeTokenizer.Tokenize(text, s.Body);
-        return Count(s.Path, s.Symbol, s.Body);
+        var fields = ChunkFields.Tokenize(path, symbol, text);
+        return Count(fields.Path, fields.Symbol, fields.Body);
     }
 
     /// <summary>Counts a document's fields, given as terms.</summary>
@@ -78,9 +72,6 @@ public sealed class Bm25Terms
 
     private sealed class Scratch
     {
-        public List<string> Path { get; } = [];
-        public List<string> Symbol { get; } = [];
-        public List<string> Body { get; } = [];
         public Dictionary<string, int> IndexOf { get; } = new(StringComparer.Ordinal);
         public List<ushort> Frequencies { get; } = [];
     }
