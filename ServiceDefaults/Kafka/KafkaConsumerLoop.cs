@@ -357,30 +357,31 @@ public sealed class KafkaConsumerLoop : BackgroundService
 
     private static Activity? StartProcessActivity(ConsumedMessage message)
     {
-        var parent = KafkaTelemetry.ParentFrom(message.TraceParent);
-        var activity = KafkaTelemetry.ActivitySource.StartActivity($"{message.Topic} process", ActivityKind.Consumer, parent);
-        if (activity is null) return null;
-        activity.SetTag("messaging.system", "kafka");
-        activity.SetTag("messaging.operation.type", "process");
-        activity.SetTag("messaging.destination.name", message.Topic);
-        activity.SetTag("messaging.destination.partition.id", message.Partition.ToString(CultureInfo.InvariantCulture));
-        activity.SetTag("messaging.kafka.offset", message.Offset);
-        activity.SetTag("messaging.kafka.message.key", message.Key);
-        activity.SetTag("messaging.message.id", message.MessageId);
+        var activity = StartConsumerActivity(message.Topic, message.Partition, KafkaTelemetry.ParentFrom(message.TraceParent), links: null);
+        activity?.SetTag("messaging.kafka.offset", message.Offset);
+        activity?.SetTag("messaging.kafka.message.key", message.Key);
+        activity?.SetTag("messaging.message.id", message.MessageId);
         return activity;
     }
 
     private static Activity? StartBatchActivity(IReadOnlyList<ConsumedMessage> messages)
     {
         var first = messages[0];
-        var activity = KafkaTelemetry.ActivitySource.StartActivity($"{first.Topic} process", ActivityKind.Consumer, default(ActivityContext),
-            links: messages.Select(m => KafkaTelemetry.ParentFrom(m.TraceParent)).Where(c => c != default).Select(c => new ActivityLink(c)));
+        var activity = StartConsumerActivity(first.Topic, first.Partition, default,
+            messages.Select(m => KafkaTelemetry.ParentFrom(m.TraceParent)).Where(c => c != default).Select(c => new ActivityLink(c)));
+        activity?.SetTag("messaging.batch.message_count", messages.Count);
+        return activity;
+    }
+
+    /// <summary>A consumer "process" span with the tags every one has (OpenTelemetry messaging conventions).</summary>
+    private static Activity? StartConsumerActivity(string topic, int partition, ActivityContext parent, IEnumerable<ActivityLink>? links)
+    {
+        var activity = KafkaTelemetry.ActivitySource.StartActivity($"{topic} process", ActivityKind.Consumer, parent, links: links);
         if (activity is null) return null;
         activity.SetTag("messaging.system", "kafka");
         activity.SetTag("messaging.operation.type", "process");
-        activity.SetTag("messaging.destination.name", first.Topic);
-        activity.SetTag("messaging.destination.partition.id", first.Partition.ToString(CultureInfo.InvariantCulture));
-        activity.SetTag("messaging.batch.message_count", messages.Count);
+        activity.SetTag("messaging.destination.name", topic);
+        activity.SetTag("messaging.destination.partition.id", partition.ToString(CultureInfo.InvariantCulture));
         return activity;
     }
 
