@@ -10,6 +10,9 @@ using static Tests.Orchestrator.WorkflowMessages;
 
 namespace Tests.Orchestrator;
 
+// Alone: OpenTelemetry listens to every meter named "Orchestrator" in the process, so another test's host counting
+// transitions at the same time would show in this host's /metrics.
+[Collection(nameof(ProcessWideMetrics))]
 public sealed class OrchestratorApiTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private const string Key = "k-3f9a1c7e5b";
